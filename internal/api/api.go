@@ -1,0 +1,52 @@
+// Package api is Pulse's JSON API under /api/v1: the handlers, the
+// authentication middleware for sessions and API keys, and the mapping of
+// domain errors to RFC 9457 problems.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"pulse/internal/apps"
+	"pulse/internal/auth"
+	"pulse/internal/ratelimit"
+	"pulse/internal/store"
+)
+
+// Config holds the API's settings.
+type Config struct {
+	// TrustProxy makes X-Forwarded-For and X-Forwarded-Proto count: set it
+	// only behind a reverse proxy that overwrites them.
+	TrustProxy bool
+	// KeyRate and KeyBurst limit requests per API key (per second, and the
+	// burst above that rate).
+	KeyRate  float64
+	KeyBurst int
+}
+
+// API serves /api/v1.
+type API struct {
+	cfg     Config
+	log     *slog.Logger
+	db      *store.DB
+	auth    *auth.Service
+	apps    *apps.Service
+	keyRate *ratelimit.Limiter
+	origin  *http.CrossOriginProtection
+}
+
+// New returns the API.
+func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appSvc *apps.Service) *API {
+	return &API{
+		cfg:     cfg,
+		log:     log,
+		db:      db,
+		auth:    authSvc,
+		apps:    appSvc,
+		keyRate: ratelimit.New(cfg.KeyRate, cfg.KeyBurst, nil),
+		origin:  http.NewCrossOriginProtection(),
+	}
+}
+
+// bodyLimit caps a JSON request body that is not an event batch.
+const bodyLimit = 64 << 10

@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"pulse/internal/api"
+	"pulse/internal/apps"
+	"pulse/internal/auth"
+	"pulse/internal/config"
+	"pulse/internal/metrics"
+	"pulse/internal/password"
+	"pulse/internal/server"
+	"pulse/internal/store"
+	"pulse/internal/version"
+)
+
+// serve runs the web server until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, env Env, args []string) error {
+	cfg, err := loadConfig("serve", env, args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.Stderr)
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	authCfg := auth.DefaultConfig
+	authCfg.SessionIdle, authCfg.SessionMax = cfg.SessionIdle, cfg.SessionMax
+	authSvc := auth.New(db, password.NewHasher(password.DefaultParams), authCfg)
+	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst},
+		log, db, authSvc, apps.New(db, nil))
+	handler := server.New(log, db, metrics.New(), a)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	// Tests start serve on port 0 and read the real address from this line.
+	fmt.Fprintf(env.Stdout, "Pulse is listening on %s://%s (%s, %s)\n", scheme, ln.Addr(), db.Dialect(), version.Version)
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(db.Dialect()), "version", version.Version)
+
+	go sweepSessions(ctx, log, authSvc)
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openMigrated opens the database and brings its schema up to date, or,
+// with --migrate=false, refuses a schema that is behind.
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	switch {
+	case st.Ahead():
+		db.Close()
+		return nil, fmt.Errorf("the database schema is at version %d, newer than this binary's %d: upgrade Pulse", st.Current, st.Latest)
+	case st.Behind() && !cfg.Migrate:
+		db.Close()
+		return nil, fmt.Errorf("the database schema is at version %d but this binary needs %d: run pulse migrate, or serve with --migrate", st.Current, st.Latest)
+	case st.Behind():
+		n, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		log.Info("applied migrations", "count", n, "schema_version", st.Latest)
+	}
+	return db, nil
+}
+
+// sweepSessions deletes dead sessions every hour.
+func sweepSessions(ctx context.Context, log *slog.Logger, a *auth.Service) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.SweepSessions(ctx); err != nil {
+				log.Warn("sweeping sessions failed", "err", err)
+			} else if n > 0 {
+				log.Info("swept ended sessions", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,168 @@
+// Package config reads Pulse's settings from command-line flags, falling
+// back to PULSE_* environment variables, and checks them all at once.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults, as API.md "Command line" states them.
+const (
+	DefaultAddr = "127.0.0.1:8080"
+	DefaultDB   = "./pulse-data/pulse.db"
+)
+
+// Config is every setting of a Pulse process.
+type Config struct {
+	Addr        string
+	DB          string
+	LogLevel    slog.Level
+	LogFormat   string // "text" or "json"
+	Migrate     bool   // apply pending migrations at start
+	TrustProxy  bool
+	TLSCert     string
+	TLSKey      string
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	KeyRate     float64
+	KeyBurst    int
+}
+
+// flagSet binds flags to c, each with its PULSE_* variable as fallback.
+type flagSet struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func (f *flagSet) env(name string) (string, string) {
+	key := "PULSE_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	return key, f.getenv(key)
+}
+
+func (f *flagSet) str(p *string, name, def, usage string) {
+	key, v := f.env(name)
+	if v == "" {
+		v = def
+	}
+	f.fs.StringVar(p, name, v, usage+" (env "+key+")")
+}
+
+func (f *flagSet) boolean(p *bool, name string, def bool, usage string) {
+	key, v := f.env(name)
+	if v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be true or false", key, v))
+		}
+		def = b
+	}
+	f.fs.BoolVar(p, name, def, usage+" (env "+key+")")
+}
+
+func (f *flagSet) duration(p *time.Duration, name string, def time.Duration, usage string) {
+	key, v := f.env(name)
+	if v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be a duration such as 72h or 30m", key, v))
+		}
+		def = d
+	}
+	f.fs.DurationVar(p, name, def, usage+" (env "+key+")")
+}
+
+func (f *flagSet) float(p *float64, name string, def float64, usage string) {
+	key, v := f.env(name)
+	if v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be a number", key, v))
+		}
+		def = x
+	}
+	f.fs.Float64Var(p, name, def, usage+" (env "+key+")")
+}
+
+func (f *flagSet) integer(p *int, name string, def int, usage string) {
+	key, v := f.env(name)
+	if v != "" {
+		x, err := strconv.Atoi(v)
+		if err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be a whole number", key, v))
+		}
+		def = x
+	}
+	f.fs.IntVar(p, name, def, usage+" (env "+key+")")
+}
+
+// ErrHelp is returned when -h or --help was asked for; usage has been
+// printed.
+var ErrHelp = flag.ErrHelp
+
+// Load parses the flags of subcommand cmd ("serve" or "migrate"). Usage and
+// flag errors are written to out.
+func Load(cmd string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	var c Config
+	f := &flagSet{fs: flag.NewFlagSet("pulse "+cmd, flag.ContinueOnError), getenv: getenv}
+	f.fs.SetOutput(out)
+	var level string
+	f.str(&c.DB, "db", DefaultDB, "database: a SQLite file path, or a postgres:// URL")
+	f.str(&level, "log-level", "info", "log level: debug, info, warn or error")
+	f.str(&c.LogFormat, "log-format", "text", "log format: text or json")
+	if cmd == "serve" {
+		f.str(&c.Addr, "addr", DefaultAddr, "address to listen on")
+		f.boolean(&c.Migrate, "migrate", true, "apply pending database migrations at start; when false, refuse to start on an old schema")
+		f.boolean(&c.TrustProxy, "trust-proxy", false, "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy")
+		f.str(&c.TLSCert, "tls-cert", "", "TLS certificate file; serve HTTPS when set with --tls-key")
+		f.str(&c.TLSKey, "tls-key", "", "TLS private key file")
+		f.duration(&c.SessionIdle, "session-idle", 72*time.Hour, "log a session out after this long without use")
+		f.duration(&c.SessionMax, "session-max", 30*24*time.Hour, "log a session out this long after login")
+		f.float(&c.KeyRate, "rate-limit", 200, "requests per second allowed per API key")
+		f.integer(&c.KeyBurst, "rate-burst", 400, "requests per API key allowed in a burst above the rate")
+	}
+	if err := f.fs.Parse(args); err != nil {
+		return c, err
+	}
+	if f.fs.NArg() > 0 {
+		f.errs = append(f.errs, fmt.Errorf("unexpected argument %q", f.fs.Arg(0)))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		f.errs = append(f.errs, fmt.Errorf("--log-level %q: must be debug, info, warn or error", level))
+	}
+	f.errs = append(f.errs, c.check(cmd)...)
+	return c, errors.Join(f.errs...)
+}
+
+func (c Config) check(cmd string) []error {
+	var errs []error
+	if c.DB == "" {
+		errs = append(errs, errors.New("--db must not be empty"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: must be text or json", c.LogFormat))
+	}
+	if cmd != "serve" {
+		return errs
+	}
+	if c.Addr == "" {
+		errs = append(errs, errors.New("--addr must not be empty"))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+	}
+	if c.SessionIdle <= 0 || c.SessionMax <= 0 {
+		errs = append(errs, errors.New("--session-idle and --session-max must be positive"))
+	}
+	if c.KeyRate <= 0 || c.KeyBurst < 1 {
+		errs = append(errs, errors.New("--rate-limit must be positive and --rate-burst at least 1"))
+	}
+	return errs
+}

@@ -1,0 +1,200 @@
+package httpx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// DecodeJSON reads r's body, at most limit bytes, into dst, which must be a
+// pointer to a struct. It is strict: unknown fields, trailing data and wrong
+// types are errors. Every error is a *Problem naming the field at fault:
+// 413 over the limit, 400 for a body that is not JSON or not of the expected
+// type, 422 for an unknown field.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return NewProblem(http.StatusRequestEntityTooLarge, "body-too-large",
+				fmt.Sprintf("the request body is larger than the limit of %d bytes", limit))
+		}
+		return NewProblem(http.StatusBadRequest, "unreadable-body", "the request body could not be read")
+	}
+	return Unmarshal(body, dst)
+}
+
+// Unmarshal is DecodeJSON's strict decoding of an already read body.
+func Unmarshal(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return NewProblem(http.StatusBadRequest, "invalid-json", "the request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeProblem(body, dst, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return NewProblem(http.StatusBadRequest, "invalid-json",
+			"the request body has data after the JSON value; send exactly one JSON object")
+	}
+	return nil
+}
+
+func decodeProblem(body []byte, dst any, err error) error {
+	var (
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &syntax):
+		return NewProblem(http.StatusBadRequest, "invalid-json",
+			fmt.Sprintf("the request body is not valid JSON: %s (at byte %d)",
+				strings.TrimPrefix(syntax.Error(), "json: "), syntax.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return NewProblem(http.StatusBadRequest, "invalid-json", "the request body is not valid JSON: it ends too soon")
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return NewProblem(http.StatusBadRequest, "invalid-json",
+				fmt.Sprintf("the request body must be a JSON object, not %s", typeErr.Value))
+		}
+		p := NewProblem(http.StatusBadRequest, "invalid-json",
+			fmt.Sprintf("field %q has the wrong type", typeErr.Field))
+		p.Errors = []FieldError{{Field: typeErr.Field,
+			Message: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type), typeErr.Value)}}
+		return p
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := unknownFieldPath(body, reflect.TypeOf(dst))
+		if field == "" {
+			field = strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		}
+		p := NewProblem(http.StatusUnprocessableEntity, "unknown-field",
+			fmt.Sprintf("field %q is not part of this request; check its spelling", field))
+		p.Errors = []FieldError{{Field: field, Message: "is not a known field"}}
+		return p
+	default:
+		return NewProblem(http.StatusBadRequest, "invalid-json", "the request body is not valid JSON")
+	}
+}
+
+// jsonKind names the JSON type a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "a " + t.String()
+}
+
+// unknownFieldPath finds the full path ("items[2].nmae") of the first key in
+// body that t does not declare. encoding/json reports only the bare name, and
+// a user with a nested typo needs to know where it is.
+func unknownFieldPath(body []byte, t reflect.Type) string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	return findUnknown(v, t, "")
+}
+
+func findUnknown(v any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch val := v.(type) {
+	case map[string]any:
+		if t.Kind() == reflect.Map {
+			for k, e := range val {
+				if p := findUnknown(e, t.Elem(), join(path, k)); p != "" {
+					return p
+				}
+			}
+			return ""
+		}
+		if t.Kind() != reflect.Struct {
+			return ""
+		}
+		fields := jsonFields(t)
+		// Sorted, so the same body always names the same field.
+		for _, k := range slices.Sorted(maps.Keys(val)) {
+			ft, ok := fields[k]
+			if !ok {
+				// encoding/json matches names case-insensitively.
+				for name, f := range fields {
+					if strings.EqualFold(name, k) {
+						ft, ok = f, true
+						break
+					}
+				}
+			}
+			if !ok {
+				return join(path, k)
+			}
+			if p := findUnknown(val[k], ft, join(path, k)); p != "" {
+				return p
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return ""
+		}
+		for i, e := range val {
+			if p := findUnknown(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range jsonFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}

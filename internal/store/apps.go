@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"pulse/internal/model"
+	"pulse/internal/page"
+)
+
+// CreateApp inserts a.
+func (q *Queries) CreateApp(ctx context.Context, a model.App) error {
+	_, err := q.exec(ctx, `INSERT INTO apps (id, account_id, name, currency, timezone, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.AccountID, a.Name, a.Currency, a.Timezone, micros(a.CreatedAt), micros(a.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store.CreateApp: %w", err)
+	}
+	return nil
+}
+
+const appColumns = `id, account_id, name, currency, timezone, created_at, updated_at`
+
+func scanApp(row interface{ Scan(...any) error }) (model.App, error) {
+	var (
+		a                model.App
+		created, updated int64
+	)
+	err := row.Scan(&a.ID, &a.AccountID, &a.Name, &a.Currency, &a.Timezone, &created, &updated)
+	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return a, err
+}
+
+// AppByID finds an app of the given account; another account's app is
+// model.ErrNotFound, exactly as a missing one.
+func (q *Queries) AppByID(ctx context.Context, accountID, appID string) (model.App, error) {
+	a, err := scanApp(q.queryRow(ctx, `SELECT `+appColumns+` FROM apps WHERE id = ? AND account_id = ?`,
+		appID, accountID))
+	if err != nil {
+		return a, notFound("store.AppByID", err)
+	}
+	return a, nil
+}
+
+// AppsByAccount lists an account's apps, oldest first, from after p.After,
+// returning up to p.Limit+1 rows so the caller can tell whether more follow.
+func (q *Queries) AppsByAccount(ctx context.Context, accountID string, p page.Params) ([]model.App, error) {
+	afterTS, afterID := int64(-1), ""
+	if p.After != nil {
+		ts, err := strconv.ParseInt(p.After.Key, 10, 64)
+		if err != nil {
+			return nil, model.Invalid("cursor", "is not a cursor returned by this API")
+		}
+		afterTS, afterID = ts, p.After.ID
+	}
+	rows, err := q.query(ctx, `SELECT `+appColumns+` FROM apps
+		WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
+		ORDER BY created_at, id LIMIT ?`,
+		accountID, afterTS, afterTS, afterID, p.Limit+1)
+	if err != nil {
+		return nil, fmt.Errorf("store.AppsByAccount: %w", err)
+	}
+	defer rows.Close()
+	var out []model.App
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store.AppsByAccount: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store.AppsByAccount: %w", err)
+	}
+	return out, nil
+}
+
+// AppCursor is the page cursor after app a in AppsByAccount order.
+func AppCursor(a model.App) page.Cursor {
+	return page.Cursor{Key: strconv.FormatInt(micros(a.CreatedAt), 10), ID: a.ID}
+}
+
+// UpdateApp saves a's name and time zone.
+func (q *Queries) UpdateApp(ctx context.Context, a model.App) error {
+	res, err := q.exec(ctx, `UPDATE apps SET name = ?, timezone = ?, updated_at = ? WHERE id = ? AND account_id = ?`,
+		a.Name, a.Timezone, micros(a.UpdatedAt), a.ID, a.AccountID)
+	if err != nil {
+		return fmt.Errorf("store.UpdateApp: %w", err)
+	}
+	return mustAffect("store.UpdateApp", res)
+}
+
+// DeleteApp deletes an app and, through the foreign keys, all its data.
+func (q *Queries) DeleteApp(ctx context.Context, accountID, appID string) error {
+	res, err := q.exec(ctx, `DELETE FROM apps WHERE id = ? AND account_id = ?`, appID, accountID)
+	if err != nil {
+		return fmt.Errorf("store.DeleteApp: %w", err)
+	}
+	return mustAffect("store.DeleteApp", res)
+}
+
+func mustAffect(op string, res interface{ RowsAffected() (int64, error) }) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, model.ErrNotFound)
+	}
+	return nil
+}
