@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"pulse/internal/httpx"
 	"pulse/internal/model"
@@ -21,9 +20,6 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := a.problemFor(r, err)
 	p.RequestID = httpx.RequestID(r.Context())
-	if p.Status == http.StatusUnauthorized && strings.HasPrefix(r.Header.Get("Authorization"), "Bearer") {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="pulse"`)
-	}
 	httpx.WriteProblem(w, p)
 }
 

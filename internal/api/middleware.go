@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -99,15 +100,25 @@ func safeMethod(m string) bool {
 // limited.
 func (a *API) key(need model.KeyScope, fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// RFC 9110: a 401 names the authentication scheme to use.
+		unauthorized := func(err error) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="pulse"`)
+			a.fail(w, r, err)
+		}
 		secret, ok := bearer(r)
 		if !ok {
-			a.fail(w, r, &model.UnauthenticatedError{
+			unauthorized(&model.UnauthenticatedError{
 				Reason: "send the app's API key in the header Authorization: Bearer <key>"})
 			return
 		}
 		k, err := a.auth.Authenticate(r.Context(), secret)
 		if err != nil {
-			a.fail(w, r, err)
+			var unauth *model.UnauthenticatedError
+			if errors.As(err, &unauth) {
+				unauthorized(err)
+			} else {
+				a.fail(w, r, err)
+			}
 			return
 		}
 		if ok, wait := a.keyRate.Allow(k.Key.ID); !ok {

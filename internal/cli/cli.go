@@ -90,7 +90,9 @@ var secretAttrs = map[string]bool{
 	"session": true, "cookie": true, "authorization": true, "csrf_token": true,
 }
 
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+// NewLogger returns the process logger: text or JSON on w, at the
+// configured level, with secret-named attributes redacted.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{
 		Level: cfg.LogLevel,
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {

@@ -10,11 +10,8 @@ import (
 	"net/http"
 	"time"
 
-	"pulse/internal/api"
-	"pulse/internal/apps"
 	"pulse/internal/auth"
 	"pulse/internal/config"
-	"pulse/internal/metrics"
 	"pulse/internal/password"
 	"pulse/internal/server"
 	"pulse/internal/store"
@@ -27,7 +24,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, env.Stderr)
+	log := NewLogger(cfg, env.Stderr)
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -36,17 +33,20 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	authCfg := auth.DefaultConfig
 	authCfg.SessionIdle, authCfg.SessionMax = cfg.SessionIdle, cfg.SessionMax
-	authSvc := auth.New(db, password.NewHasher(password.DefaultParams), authCfg)
-	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst},
-		log, db, authSvc, apps.New(db, nil))
-	handler := server.New(log, db, metrics.New(), a)
+	app := server.New(server.Config{
+		TrustProxy: cfg.TrustProxy,
+		KeyRate:    cfg.KeyRate,
+		KeyBurst:   cfg.KeyBurst,
+		Auth:       authCfg,
+		Password:   password.DefaultParams,
+	}, log, db)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           app.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -63,7 +63,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "Pulse is listening on %s://%s (%s, %s)\n", scheme, ln.Addr(), db.Dialect(), version.Version)
 	log.Info("serving", "addr", ln.Addr().String(), "database", string(db.Dialect()), "version", version.Version)
 
-	go sweepSessions(ctx, log, authSvc)
+	go sweepSessions(ctx, log, app.Auth)
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {

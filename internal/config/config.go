@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +40,16 @@ type Config struct {
 type flagSet struct {
 	fs     *flag.FlagSet
 	getenv func(string) string
-	errs   []error
+	// envErrs are bad environment values by flag name; they only count
+	// when the flag itself does not override them.
+	envErrs map[string]error
+}
+
+func (f *flagSet) bad(name string, err error) {
+	if f.envErrs == nil {
+		f.envErrs = map[string]error{}
+	}
+	f.envErrs[name] = err
 }
 
 func (f *flagSet) env(name string) (string, string) {
@@ -60,7 +70,7 @@ func (f *flagSet) boolean(p *bool, name string, def bool, usage string) {
 	if v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be true or false", key, v))
+			f.bad(name, fmt.Errorf("%s=%q: must be true or false", key, v))
 		}
 		def = b
 	}
@@ -72,7 +82,7 @@ func (f *flagSet) duration(p *time.Duration, name string, def time.Duration, usa
 	if v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be a duration such as 72h or 30m", key, v))
+			f.bad(name, fmt.Errorf("%s=%q: must be a duration such as 72h or 30m", key, v))
 		}
 		def = d
 	}
@@ -84,7 +94,7 @@ func (f *flagSet) float(p *float64, name string, def float64, usage string) {
 	if v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be a number", key, v))
+			f.bad(name, fmt.Errorf("%s=%q: must be a number", key, v))
 		}
 		def = x
 	}
@@ -96,7 +106,7 @@ func (f *flagSet) integer(p *int, name string, def int, usage string) {
 	if v != "" {
 		x, err := strconv.Atoi(v)
 		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: must be a whole number", key, v))
+			f.bad(name, fmt.Errorf("%s=%q: must be a whole number", key, v))
 		}
 		def = x
 	}
@@ -131,14 +141,19 @@ func Load(cmd string, args []string, getenv func(string) string, out io.Writer) 
 	if err := f.fs.Parse(args); err != nil {
 		return c, err
 	}
+	f.fs.Visit(func(fl *flag.Flag) { delete(f.envErrs, fl.Name) })
+	var errs []error
+	for _, err := range f.envErrs {
+		errs = append(errs, err)
+	}
 	if f.fs.NArg() > 0 {
-		f.errs = append(f.errs, fmt.Errorf("unexpected argument %q", f.fs.Arg(0)))
+		errs = append(errs, fmt.Errorf("unexpected argument %q", f.fs.Arg(0)))
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		f.errs = append(f.errs, fmt.Errorf("--log-level %q: must be debug, info, warn or error", level))
+		errs = append(errs, fmt.Errorf("--log-level %q: must be debug, info, warn or error", level))
 	}
-	f.errs = append(f.errs, c.check(cmd)...)
-	return c, errors.Join(f.errs...)
+	errs = append(errs, c.check(cmd)...)
+	return c, errors.Join(errs...)
 }
 
 func (c Config) check(cmd string) []error {
@@ -161,7 +176,7 @@ func (c Config) check(cmd string) []error {
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 {
 		errs = append(errs, errors.New("--session-idle and --session-max must be positive"))
 	}
-	if c.KeyRate <= 0 || c.KeyBurst < 1 {
+	if !(c.KeyRate > 0) || math.IsInf(c.KeyRate, 0) || c.KeyBurst < 1 { // !(x > 0) also catches NaN
 		errs = append(errs, errors.New("--rate-limit must be positive and --rate-burst at least 1"))
 	}
 	return errs

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -33,8 +34,14 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) er
 
 // Unmarshal is DecodeJSON's strict decoding of an already read body.
 func Unmarshal(body []byte, dst any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return NewProblem(http.StatusBadRequest, "invalid-json", "the request body is empty; send a JSON object")
+	}
+	// encoding/json quietly accepts null for a struct; a request is an object.
+	if trimmed[0] != '{' && json.Valid(trimmed) {
+		return NewProblem(http.StatusBadRequest, "invalid-json",
+			"the request body must be a JSON object, not "+kindOf(trimmed[0]))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -65,9 +72,13 @@ func decodeProblem(body []byte, dst any, err error) error {
 			return NewProblem(http.StatusBadRequest, "invalid-json",
 				fmt.Sprintf("the request body must be a JSON object, not %s", typeErr.Value))
 		}
+		field := typeErr.Field
+		if located := locateWrongType(body, strings.Split(field, "."), typeErr.Value); located != "" {
+			field = located
+		}
 		p := NewProblem(http.StatusBadRequest, "invalid-json",
-			fmt.Sprintf("field %q has the wrong type", typeErr.Field))
-		p.Errors = []FieldError{{Field: typeErr.Field,
+			fmt.Sprintf("field %q has the wrong type", field))
+		p.Errors = []FieldError{{Field: field,
 			Message: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type), typeErr.Value)}}
 		return p
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -82,6 +93,21 @@ func decodeProblem(body []byte, dst any, err error) error {
 	default:
 		return NewProblem(http.StatusBadRequest, "invalid-json", "the request body is not valid JSON")
 	}
+}
+
+// kindOf names the JSON type of a value by its first byte.
+func kindOf(first byte) string {
+	switch first {
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "bool"
+	}
+	return "number"
 }
 
 // jsonKind names the JSON type a Go type is decoded from.
@@ -104,6 +130,68 @@ func jsonKind(t reflect.Type) string {
 		return jsonKind(t.Elem())
 	}
 	return "a " + t.String()
+}
+
+// locateWrongType adds array indices to the dotted path encoding/json
+// reports for a wrong type ("items.qty" becomes "items[1].qty"): it follows
+// the path through body and returns the first place holding a value of the
+// reported JSON kind, or "" when it cannot tell.
+func locateWrongType(body []byte, segs []string, kind string) string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	return locate(v, segs, kind, "")
+}
+
+func locate(v any, segs []string, kind, path string) string {
+	if arr, ok := v.([]any); ok {
+		for i, e := range arr {
+			if p := locate(e, segs, kind, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+		return ""
+	}
+	if len(segs) == 0 {
+		if valueKind(v) == kind {
+			return path
+		}
+		return ""
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return ""
+	}
+	for k, e := range obj {
+		if strings.EqualFold(k, segs[0]) {
+			if p := locate(e, segs[1:], kind, join(path, k)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// valueKind names a decoded value's JSON kind as json.UnmarshalTypeError
+// does in its Value field.
+func valueKind(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	case float64:
+		if x == float64(int64(x)) {
+			return "number"
+		}
+		return "number " + strconv.FormatFloat(x, 'g', -1, 64)
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
 }
 
 // unknownFieldPath finds the full path ("items[2].nmae") of the first key in

@@ -114,6 +114,10 @@ func decode(encoded string) (p Params, salt, key []byte, err error) {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
 		return p, nil, nil, errMalformed
 	}
+	// argon2.IDKey panics on these; a damaged hash must be an error instead.
+	if p.Time < 1 || p.Threads < 1 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > 4<<20 {
+		return p, nil, nil, errMalformed
+	}
 	if salt, err = base64.RawStdEncoding.DecodeString(parts[4]); err != nil {
 		return p, nil, nil, errMalformed
 	}

@@ -1,31 +1,71 @@
-// Package server assembles Pulse's HTTP surface: the JSON API, health and
-// metrics endpoints, and the middleware every request passes through.
+// Package server assembles Pulse: it wires the services to the database
+// and builds the HTTP surface (the JSON API, health and metrics endpoints)
+// with the middleware every request passes through.
 package server
 
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"pulse/internal/api"
+	"pulse/internal/apps"
+	"pulse/internal/auth"
 	"pulse/internal/metrics"
+	"pulse/internal/password"
 	"pulse/internal/store"
 )
 
-// New returns the handler for the whole site. The chain, outermost first:
-// request id, access log and metrics, security headers, panic recovery,
-// then the mux. Only the outermost layer replaces the request, so the
-// pattern the mux records on it is visible to the log and metrics layer.
-func New(log *slog.Logger, db *store.DB, m *metrics.Metrics, a *api.API) http.Handler {
+// Config is what the server needs beyond the database.
+type Config struct {
+	// TrustProxy makes X-Forwarded-For and X-Forwarded-Proto count.
+	TrustProxy bool
+	// KeyRate and KeyBurst limit requests per API key.
+	KeyRate  float64
+	KeyBurst int
+	// Auth sets session lifetimes and login throttling.
+	Auth auth.Config
+	// Password sets the argon2id cost.
+	Password password.Params
+	// Now is the clock; nil means the wall clock. Tests move it.
+	Now func() time.Time
+}
+
+// App is a wired Pulse instance: its services and its HTTP handler.
+type App struct {
+	Auth    *auth.Service
+	Apps    *apps.Service
+	Metrics *metrics.Metrics
+	Handler http.Handler
+}
+
+// New wires the services on db and builds the handler for the whole site.
+// The middleware chain, outermost first: request id, access log and
+// metrics, security headers, panic recovery, then the mux. Only the
+// outermost layer replaces the request, so the pattern the mux records on
+// it is visible to the log and metrics layer.
+func New(cfg Config, log *slog.Logger, db *store.DB) *App {
+	authCfg := cfg.Auth
+	authCfg.Now = cfg.Now
+	app := &App{
+		Auth:    auth.New(db, password.NewHasher(cfg.Password), authCfg),
+		Apps:    apps.New(db, cfg.Now),
+		Metrics: metrics.New(),
+	}
+	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst},
+		log, db, app.Auth, app.Apps)
+
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", healthz())
 	mux.Handle("GET /readyz", readyz(log, db))
-	mux.Handle("GET /metrics", m.Handler())
+	mux.Handle("GET /metrics", app.Metrics.Handler())
 	a.Register(mux)
 
 	var h http.Handler = mux
 	h = recoverPanics(log, h)
 	h = securityHeaders(h)
-	h = observe(log, m, h)
+	h = observe(log, app.Metrics, h)
 	h = withRequestID(h)
-	return h
+	app.Handler = h
+	return app
 }

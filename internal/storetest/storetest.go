@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the admin connection below
@@ -48,7 +49,33 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate %s: %v", d, err)
 	}
+	dsns.Store(db, dsn)
+	t.Cleanup(func() { dsns.Delete(db) })
 	return db
+}
+
+// dsns remembers which database each DB from Open is on, for Inspect.
+var dsns sync.Map
+
+// Inspect opens a separate plain connection to the database behind db, so a
+// test can check what was stored with its own SQL, outside the store's
+// code paths. Queries use the driver's placeholders.
+func Inspect(t testing.TB, db *store.DB) *sql.DB {
+	t.Helper()
+	v, ok := dsns.Load(db)
+	if !ok {
+		t.Fatal("storetest.Inspect: db was not made by storetest.Open")
+	}
+	driver := "sqlite"
+	if db.Dialect() == store.Postgres {
+		driver = "pgx"
+	}
+	raw, err := sql.Open(driver, v.(string))
+	if err != nil {
+		t.Fatalf("storetest.Inspect: %v", err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
 }
 
 // DSN returns the name of a fresh, empty database of the given dialect that
