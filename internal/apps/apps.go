@@ -64,7 +64,7 @@ func NewApp(accountID string, in Input, prefix string, now time.Time) (model.App
 		UpdatedAt: now,
 	}
 	if in.Name != nil {
-		a.Name = checkName(verr, prefix+"name", *in.Name)
+		a.Name = CheckName(verr, prefix+"name", *in.Name)
 	}
 	if in.Currency != nil {
 		c, ok := money.NormalizeCode(*in.Currency)
@@ -79,8 +79,9 @@ func NewApp(accountID string, in Input, prefix string, now time.Time) (model.App
 	return a, verr.Err()
 }
 
-// checkName trims s and checks it is a usable display name.
-func checkName(verr *model.ValidationError, field, s string) string {
+// CheckName trims s and checks it is a usable display name (of an account,
+// app or key), adding any problem to verr under field.
+func CheckName(verr *model.ValidationError, field, s string) string {
 	s = strings.TrimSpace(s)
 	switch n := utf8.RuneCountInString(s); {
 	case !utf8.ValidString(s):
@@ -93,14 +94,6 @@ func checkName(verr *model.ValidationError, field, s string) string {
 		verr.Add(field, "must not contain control characters such as line breaks")
 	}
 	return s
-}
-
-// CheckName validates a display name (of an account, app or key) and
-// returns it trimmed; the error names field.
-func CheckName(field, s string) (string, error) {
-	verr := &model.ValidationError{}
-	s = checkName(verr, field, s)
-	return s, verr.Err()
 }
 
 func checkTimezone(verr *model.ValidationError, field, tz string) string {
@@ -152,7 +145,7 @@ func (s *Service) Update(ctx context.Context, accountID, appID string, in Input)
 			return err
 		}
 		if in.Name != nil {
-			a.Name = checkName(verr, "name", *in.Name)
+			a.Name = CheckName(verr, "name", *in.Name)
 		}
 		if in.Timezone != nil {
 			a.Timezone = checkTimezone(verr, "timezone", *in.Timezone)
@@ -202,7 +195,7 @@ func (s *Service) CreateKey(ctx context.Context, accountID, appID string, in Key
 	verr := &model.ValidationError{}
 	name := "API key"
 	if in.Name != nil {
-		name = checkName(verr, "name", *in.Name)
+		name = CheckName(verr, "name", *in.Name)
 	}
 	var scope model.KeyScope
 	switch {

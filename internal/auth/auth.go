@@ -124,10 +124,8 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Registration,
 	a := model.Account{ID: token.ID("acct"), Lang: "en", CreatedAt: s.now()}
 	if in.Name == nil {
 		verr.Add("name", "is required")
-	} else if name, err := apps.CheckName("name", *in.Name); err != nil {
-		verr.Errors = append(verr.Errors, err.(*model.ValidationError).Errors...)
 	} else {
-		a.Name = name
+		a.Name = apps.CheckName(verr, "name", *in.Name)
 	}
 	if in.Email == nil {
 		verr.Add("email", "is required")
@@ -158,7 +156,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Registration,
 	// Fail fast on a taken email before spending a hash on it; the unique
 	// index still decides a race.
 	if _, err := s.db.AccountByEmail(ctx, a.Email); err == nil {
-		return reg, emailTaken()
+		return reg, model.ErrEmailTaken()
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return reg, err
 	}
@@ -184,13 +182,6 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Registration,
 	}
 	a.PasswordHash = ""
 	return Registration{Account: a, App: app, Key: key, KeySecret: secret, Session: sess}, nil
-}
-
-func emailTaken() error {
-	return &model.ConflictError{
-		Message: "an account with this email already exists",
-		Fields:  []model.FieldError{{Field: "email", Message: "is already registered"}},
-	}
 }
 
 // NormalizeEmail trims and lower-cases an email address and checks it. It

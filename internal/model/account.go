@@ -23,3 +23,12 @@ type Session struct {
 	ExpiresAt  time.Time // absolute limit, fixed at creation
 	RevokedAt  *time.Time
 }
+
+// ErrEmailTaken is the conflict of registering an email that already has an
+// account.
+func ErrEmailTaken() error {
+	return &ConflictError{
+		Message: "an account with this email already exists",
+		Fields:  []FieldError{{Field: "email", Message: "is already registered"}},
+	}
+}

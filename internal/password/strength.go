@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -17,9 +18,10 @@ const (
 //go:embed common-passwords.txt
 var commonList string
 
-// common holds the embedded list of passwords seen most often in breaches,
-// lower-cased: none of them may be chosen, in any letter case.
-var common = func() map[string]struct{} {
+// common returns the embedded list of passwords seen most often in
+// breaches, lower-cased: none of them may be chosen, in any letter case.
+// It is parsed on first use rather than at program start.
+var common = sync.OnceValue(func() map[string]struct{} {
 	m := make(map[string]struct{}, 8192)
 	sc := bufio.NewScanner(strings.NewReader(commonList))
 	for sc.Scan() {
@@ -30,7 +32,7 @@ var common = func() map[string]struct{} {
 		m[line] = struct{}{}
 	}
 	return m
-}()
+})
 
 // Weakness says why pw may not be used as a new password, or "" when it may.
 // email and name are the account's own, which a password must not repeat.
@@ -43,7 +45,7 @@ func Weakness(pw, email, name string) string {
 		return "must be at most 256 characters long"
 	}
 	lower := strings.ToLower(pw)
-	if _, ok := common[lower]; ok {
+	if _, ok := common()[lower]; ok {
 		return "is one of the most commonly used passwords; choose another"
 	}
 	if strings.TrimSpace(lower) == "" {

@@ -13,10 +13,7 @@ func (q *Queries) CreateAccount(ctx context.Context, a model.Account) error {
 		VALUES (?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Name, a.Email, a.PasswordHash, a.Lang, micros(a.CreatedAt))
 	if isUniqueViolation(err) {
-		return &model.ConflictError{
-			Message: "an account with this email already exists",
-			Fields:  []model.FieldError{{Field: "email", Message: "is already registered"}},
-		}
+		return model.ErrEmailTaken()
 	}
 	if err != nil {
 		return fmt.Errorf("store.CreateAccount: %w", err)

@@ -46,6 +46,15 @@ func (q *Queries) AppByID(ctx context.Context, accountID, appID string) (model.A
 // AppsByAccount lists an account's apps, oldest first, from after p.After,
 // returning up to p.Limit+1 rows so the caller can tell whether more follow.
 func (q *Queries) AppsByAccount(ctx context.Context, accountID string, p page.Params) ([]model.App, error) {
+	return listByCreated(ctx, q, "store.AppsByAccount",
+		`SELECT `+appColumns+` FROM apps WHERE account_id = ?`, accountID, p, scanApp)
+}
+
+// listByCreated runs base (a SELECT whose WHERE clause takes owner as its one
+// argument) in (created_at, id) order from after p.After, and scans up to
+// p.Limit+1 rows.
+func listByCreated[T any](ctx context.Context, q *Queries, op, base, owner string, p page.Params,
+	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
 	afterTS, afterID := int64(-1), ""
 	if p.After != nil {
 		ts, err := strconv.ParseInt(p.After.Key, 10, 64)
@@ -54,24 +63,22 @@ func (q *Queries) AppsByAccount(ctx context.Context, accountID string, p page.Pa
 		}
 		afterTS, afterID = ts, p.After.ID
 	}
-	rows, err := q.query(ctx, `SELECT `+appColumns+` FROM apps
-		WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
-		ORDER BY created_at, id LIMIT ?`,
-		accountID, afterTS, afterTS, afterID, p.Limit+1)
+	rows, err := q.query(ctx, base+` AND (created_at > ? OR (created_at = ? AND id > ?))
+		ORDER BY created_at, id LIMIT ?`, owner, afterTS, afterTS, afterID, p.Limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("store.AppsByAccount: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	var out []model.App
+	var out []T
 	for rows.Next() {
-		a, err := scanApp(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store.AppsByAccount: %w", err)
+			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store.AppsByAccount: %w", err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return out, nil
 }

@@ -90,7 +90,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	pool.SetMaxOpenConns(n)
 	pool.SetMaxIdleConns(n)
 	db := &DB{dialect: Postgres, rdb: pool, wdb: pool}
-	db.Queries = Queries{dialect: Postgres, r: pool, w: pool}
+	db.Queries = Queries{dialect: Postgres, r: pool, w: pool, rebound: &sync.Map{}}
 	return db, nil
 }
 
@@ -157,7 +157,7 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{dialect: SQLite, rdb: r, wdb: w}
-	db.Queries = Queries{dialect: SQLite, r: r, w: w}
+	db.Queries = Queries{dialect: SQLite, r: r, w: w, rebound: &sync.Map{}}
 	return db, nil
 }
 
@@ -200,13 +200,17 @@ func (db *DB) InTx(ctx context.Context, fn func(q *Queries) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(&Queries{dialect: db.dialect, r: tx, w: tx}); err != nil {
+	if err = fn(db.txQueries(tx)); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store.InTx: commit: %w", err)
 	}
 	return nil
+}
+
+func (db *DB) txQueries(tx *sql.Tx) *Queries {
+	return &Queries{dialect: db.dialect, r: tx, w: tx, rebound: db.rebound}
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -222,6 +226,9 @@ type querier interface {
 type Queries struct {
 	dialect Dialect
 	r, w    querier
+	// rebound caches query texts rebound to $n placeholders (PostgreSQL);
+	// shared by a DB and its transactions.
+	rebound *sync.Map
 }
 
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -236,15 +243,13 @@ func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.
 	return q.r.QueryRowContext(ctx, q.rebind(query), args...)
 }
 
-var rebound sync.Map // query text with '?' -> query text with $n
-
 // rebind turns "?" placeholders into PostgreSQL's "$1, $2, ...". Queries in
 // this package never put a literal '?' inside a string constant.
 func (q *Queries) rebind(query string) string {
 	if q.dialect != Postgres {
 		return query
 	}
-	if s, ok := rebound.Load(query); ok {
+	if s, ok := q.rebound.Load(query); ok {
 		return s.(string)
 	}
 	var b strings.Builder
@@ -259,6 +264,6 @@ func (q *Queries) rebind(query string) string {
 		b.WriteByte(query[i])
 	}
 	s := b.String()
-	rebound.Store(query, s)
+	q.rebound.Store(query, s)
 	return s
 }

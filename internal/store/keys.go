@@ -70,34 +70,8 @@ func (q *Queries) KeyBySecretHash(ctx context.Context, hash string) (model.APIKe
 // KeysByApp lists an app's keys, oldest first, revoked ones included,
 // returning up to p.Limit+1 rows.
 func (q *Queries) KeysByApp(ctx context.Context, appID string, p page.Params) ([]model.APIKey, error) {
-	afterTS, afterID := int64(-1), ""
-	if p.After != nil {
-		ts, err := strconv.ParseInt(p.After.Key, 10, 64)
-		if err != nil {
-			return nil, model.Invalid("cursor", "is not a cursor returned by this API")
-		}
-		afterTS, afterID = ts, p.After.ID
-	}
-	rows, err := q.query(ctx, `SELECT `+keyColumns+` FROM api_keys
-		WHERE app_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
-		ORDER BY created_at, id LIMIT ?`,
-		appID, afterTS, afterTS, afterID, p.Limit+1)
-	if err != nil {
-		return nil, fmt.Errorf("store.KeysByApp: %w", err)
-	}
-	defer rows.Close()
-	var out []model.APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store.KeysByApp: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store.KeysByApp: %w", err)
-	}
-	return out, nil
+	return listByCreated(ctx, q, "store.KeysByApp",
+		`SELECT `+keyColumns+` FROM api_keys WHERE app_id = ?`, appID, p, scanKey)
 }
 
 // KeyCursor is the page cursor after key k in KeysByApp order.

@@ -172,7 +172,7 @@ func (db *DB) applyOne(ctx context.Context, conn *sql.Conn, m Migration, latest 
 		return false, fmt.Errorf("store.Migrate %d: begin: %w", m.Version, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	q := &Queries{dialect: db.dialect, r: tx, w: tx}
+	q := db.txQueries(tx)
 	var cur sql.NullInt64
 	if err := q.queryRow(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&cur); err != nil {
 		return false, fmt.Errorf("store.Migrate: %w", err)
