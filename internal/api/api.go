@@ -6,9 +6,12 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"pulse/internal/apps"
 	"pulse/internal/auth"
+	"pulse/internal/crm"
+	"pulse/internal/ingest"
 	"pulse/internal/ratelimit"
 	"pulse/internal/store"
 )
@@ -22,6 +25,8 @@ type Config struct {
 	// burst above that rate).
 	KeyRate  float64
 	KeyBurst int
+	// Now is the clock; nil means the wall clock.
+	Now func() time.Time
 }
 
 // API serves /api/v1.
@@ -33,17 +38,29 @@ type API struct {
 	apps    *apps.Service
 	keyRate *ratelimit.Limiter
 	origin  *http.CrossOriginProtection
+	writer  *ingest.Writer
+	crm     *crm.Service
+	now     func() time.Time
 }
 
 // New returns the API.
-func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appSvc *apps.Service) *API {
+func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appSvc *apps.Service,
+	writer *ingest.Writer) *API {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	clock := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
 	return &API{
+		writer:  writer,
+		crm:     crm.New(db, now),
+		now:     clock,
 		cfg:     cfg,
 		log:     log,
 		db:      db,
 		auth:    authSvc,
 		apps:    appSvc,
-		keyRate: ratelimit.New(cfg.KeyRate, cfg.KeyBurst, nil),
+		keyRate: ratelimit.New(cfg.KeyRate, cfg.KeyBurst, clock),
 		origin:  http.NewCrossOriginProtection(),
 	}
 }

@@ -30,6 +30,7 @@ func (a *API) problemFor(r *http.Request, err error) *httpx.Problem {
 		conflict  *model.ConflictError
 		throttled *model.ThrottledError
 		unauth    *model.UnauthenticatedError
+		busy      *model.UnavailableError
 	)
 	switch {
 	case errors.As(err, &prob):
@@ -48,6 +49,10 @@ func (a *API) problemFor(r *http.Request, err error) *httpx.Problem {
 		return p
 	case errors.As(err, &unauth):
 		return httpx.NewProblem(http.StatusUnauthorized, "unauthenticated", unauth.Reason)
+	case errors.As(err, &busy):
+		p := httpx.NewProblem(http.StatusServiceUnavailable, "busy", busy.Reason)
+		p.RetryAfter = busy.RetryAfter
+		return p
 	case errors.Is(err, model.ErrForbidden):
 		return httpx.NewProblem(http.StatusForbidden, "forbidden", "these credentials may not do this")
 	case errors.Is(err, model.ErrNotFound):

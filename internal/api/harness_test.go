@@ -97,6 +97,7 @@ func startHarness(t *testing.T, db *store.DB, tls bool, opts ...option) *harness
 	}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.app = server.New(cfg, log, db)
+	t.Cleanup(h.app.Close)
 	if tls {
 		h.srv = httptest.NewTLSServer(h.app.Handler)
 	} else {

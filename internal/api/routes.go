@@ -38,6 +38,22 @@ func (a *API) Routes() []Route {
 		// Ingest keys may check their connection: it is how an app tells
 		// that its key works, and it shows counts, not customer data.
 		{"GET", "/api/v1/connection", a.key(model.ScopeIngest, a.connection)},
+		{"GET", "/api/v1/connection/events", a.key(model.ScopeFull, a.connectionEvents)},
+		{"POST", "/api/v1/customers", a.key(model.ScopeIngest, a.ingestCustomer)},
+		{"POST", "/api/v1/purchases", a.key(model.ScopeIngest, a.ingestPurchase)},
+		{"POST", "/api/v1/batch", a.key(model.ScopeIngest, a.ingestBatch)},
+
+		// Reading and editing the customer base needs a full key. {id} is
+		// the app's own customer id; a slash in it is sent as %2F.
+		{"GET", "/api/v1/customers", a.key(model.ScopeFull, a.listCustomers)},
+		{"GET", "/api/v1/customers/{id}", a.key(model.ScopeFull, a.getCustomer)},
+		{"DELETE", "/api/v1/customers/{id}", a.key(model.ScopeFull, a.eraseCustomer)},
+		{"GET", "/api/v1/customers/{id}/purchases", a.key(model.ScopeFull, a.customerPurchases)},
+		{"GET", "/api/v1/customers/{id}/timeline", a.key(model.ScopeFull, a.customerTimeline)},
+		{"GET", "/api/v1/customers/{id}/notes", a.key(model.ScopeFull, a.listNotes)},
+		{"POST", "/api/v1/customers/{id}/notes", a.key(model.ScopeFull, a.addNote)},
+		{"PUT", "/api/v1/customers/{id}/tags", a.key(model.ScopeFull, a.setTags)},
+		{"GET", "/api/v1/purchases", a.key(model.ScopeFull, a.listPurchases)},
 
 		{"GET", "/api/v1/openapi.json", a.public(a.openAPI)},
 	}

@@ -29,8 +29,9 @@ const (
 // Service creates, changes and deletes apps and keys. Every method takes the
 // acting account and confines itself to that account's apps.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db      *store.DB
+	now     func() time.Time
+	changed func(appID string)
 }
 
 // New returns a Service. now may be nil for the wall clock.
@@ -38,8 +39,16 @@ func New(db *store.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	return &Service{
+		db:      db,
+		now:     func() time.Time { return now().UTC().Truncate(time.Microsecond) },
+		changed: func(string) {},
+	}
 }
+
+// OnChange registers fn to be called after an app is changed or deleted or
+// one of its keys revoked, so that caches of apps and keys can drop it.
+func (s *Service) OnChange(fn func(appID string)) { s.changed = fn }
 
 // Input is what a client sends to create or change an app. Nil fields are
 // absent: defaults apply on create, and nothing changes on update.
@@ -144,6 +153,7 @@ func (s *Service) Update(ctx context.Context, accountID, appID string, in Input)
 		if a, err = q.AppByID(ctx, accountID, appID); err != nil {
 			return err
 		}
+		oldTZ := a.Timezone
 		if in.Name != nil {
 			a.Name = CheckName(verr, "name", *in.Name)
 		}
@@ -159,14 +169,41 @@ func (s *Service) Update(ctx context.Context, accountID, appID string, in Input)
 			return err
 		}
 		a.UpdatedAt = s.now()
-		return q.UpdateApp(ctx, a)
+		if err := q.UpdateApp(ctx, a); err != nil {
+			return err
+		}
+		if a.Timezone == oldTZ {
+			return nil
+		}
+		// Rollups bucket days in the app's time zone: rebuild them in the
+		// same transaction, with the app's writers locked out.
+		if err := q.LockApps(ctx, []string{a.ID}); err != nil {
+			return err
+		}
+		loc, err := time.LoadLocation(a.Timezone)
+		if err != nil {
+			return err
+		}
+		return q.RebuildRollups(ctx, a.ID, loc)
 	})
+	if err == nil {
+		s.changed(appID)
+	}
 	return a, err
 }
 
 // Delete removes an app with all its data and keys.
 func (s *Service) Delete(ctx context.Context, accountID, appID string) error {
-	return s.db.DeleteApp(ctx, accountID, appID)
+	err := s.db.InTx(ctx, func(q *store.Queries) error {
+		if err := q.LockApps(ctx, []string{appID}); err != nil {
+			return err
+		}
+		return q.DeleteApp(ctx, accountID, appID)
+	})
+	if err == nil {
+		s.changed(appID)
+	}
+	return err
 }
 
 // NewKey builds a key for an app and returns it with its secret, which is
@@ -240,5 +277,6 @@ func (s *Service) RevokeKey(ctx context.Context, accountID, appID, keyID string)
 	if err := s.db.RevokeKey(ctx, appID, keyID, s.now()); err != nil {
 		return fmt.Errorf("apps.RevokeKey: %w", err)
 	}
+	s.changed(appID)
 	return nil
 }

@@ -6,12 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"pulse/internal/apps"
+	"pulse/internal/contact"
 	"pulse/internal/model"
 	"pulse/internal/password"
 	"pulse/internal/ratelimit"
@@ -51,6 +49,7 @@ type Service struct {
 	now       func() time.Time
 	byAccount *ratelimit.Limiter
 	byAddress *ratelimit.Limiter
+	keys      keyCache
 }
 
 // New returns a Service.
@@ -186,27 +185,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Registration,
 
 // NormalizeEmail trims and lower-cases an email address and checks it. It
 // returns the reason when the address is not acceptable.
-func NormalizeEmail(s string) (string, string) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	switch {
-	case s == "":
-		return s, "must not be empty"
-	case !utf8.ValidString(s):
-		return s, "must be valid UTF-8 text"
-	case len(s) > 254:
-		return s, "must be at most 254 characters"
-	}
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s || addr.Name != "" {
-		return s, "must be an email address such as anna@example.com"
-	}
-	local, domain, _ := strings.Cut(s, "@")
-	if local == "" || !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") ||
-		strings.HasPrefix(domain, ".") || strings.Contains(domain, "..") {
-		return s, "must be an email address with a full domain, such as anna@example.com"
-	}
-	return s, ""
-}
+func NormalizeEmail(s string) (string, string) { return contact.Email(s) }
 
 // ErrBadCredentials is the one answer for an unknown email and a wrong
 // password, so that login does not reveal which emails are registered.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"pulse/internal/config"
+	"pulse/internal/loadtest"
 	"pulse/internal/version"
 )
 
@@ -27,6 +28,8 @@ const usage = `Pulse: a CRM with a built-in sales analyst.
 Usage:
   pulse serve     [flags]   run the web server (migrates the database first)
   pulse migrate   [flags]   apply pending database migrations and exit
+  pulse demo      [flags]   create a demo account with two years of realistic sales history
+  pulse loadtest  [flags]   send synthetic events to a running server and report throughput
   pulse version             print the version
 
 Run "pulse <command> -h" for a command's flags. Every flag can also be set
@@ -46,6 +49,10 @@ func Run(ctx context.Context, env Env) int {
 		err = serve(ctx, env, args)
 	case "migrate":
 		err = migrate(ctx, env, args)
+	case "loadtest":
+		err = runLoadtest(ctx, env, args)
+	case "demo":
+		err = runDemo(ctx, env, args)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, version.String())
 	case "help", "-h", "--help":
@@ -80,6 +87,31 @@ func loadConfig(cmd string, env Env, args []string) (config.Config, error) {
 		return cfg, errUsage
 	}
 	return cfg, nil
+}
+
+// runLoadtest drives a running server and prints what it sustained; a
+// result is printed even when the run is interrupted.
+func runLoadtest(ctx context.Context, env Env, args []string) error {
+	opts, err := loadtest.ParseArgs(args, env.Getenv)
+	if errors.Is(err, config.ErrHelp) {
+		loadtest.Usage(env.Stderr)
+		return err
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "pulse loadtest: %v\nRun \"pulse loadtest -h\" for its flags.\n", err)
+		return errUsage
+	}
+	fmt.Fprintf(env.Stderr, "pulse loadtest: %s mode, %d clients, %s warmup then %s against %s\n",
+		opts.Mode, opts.Concurrency, opts.Warmup, opts.Duration, opts.URL)
+	res, runErr := loadtest.Run(ctx, opts)
+	if res != nil {
+		if opts.JSON {
+			err = res.WriteJSON(env.Stdout)
+		} else {
+			err = res.Print(env.Stdout)
+		}
+	}
+	return errors.Join(runErr, err)
 }
 
 // secretAttrs are attribute names whose values never reach a log line,

@@ -40,6 +40,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 		Auth:       authCfg,
 		Password:   password.DefaultParams,
 	}, log, db)
+	// Runs before db.Close: the writer commits what it holds first.
+	defer app.Close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -34,6 +34,17 @@ type Config struct {
 	SessionMax  time.Duration
 	KeyRate     float64
 	KeyBurst    int
+	Demo        Demo
+}
+
+// Demo is what `pulse demo` loads.
+type Demo struct {
+	Email     string
+	Password  string // empty: generate one
+	Seed      int
+	Customers int
+	Purchases int
+	Years     int
 }
 
 // flagSet binds flags to c, each with its PULSE_* variable as fallback.
@@ -117,7 +128,7 @@ func (f *flagSet) integer(p *int, name string, def int, usage string) {
 // printed.
 var ErrHelp = flag.ErrHelp
 
-// Load parses the flags of subcommand cmd ("serve" or "migrate"). Usage and
+// Load parses the flags of subcommand cmd ("serve", "migrate" or "demo"). Usage and
 // flag errors are written to out.
 func Load(cmd string, args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var c Config
@@ -137,6 +148,15 @@ func Load(cmd string, args []string, getenv func(string) string, out io.Writer) 
 		f.duration(&c.SessionMax, "session-max", 30*24*time.Hour, "log a session out this long after login")
 		f.float(&c.KeyRate, "rate-limit", 200, "requests per second allowed per API key")
 		f.integer(&c.KeyBurst, "rate-burst", 400, "requests per API key allowed in a burst above the rate")
+	}
+	if cmd == "demo" {
+		c.Migrate = true
+		f.str(&c.Demo.Email, "email", "demo@example.com", "email of the demo account to create")
+		f.str(&c.Demo.Password, "password", "", "password of the demo account (default: a generated one, printed)")
+		f.integer(&c.Demo.Seed, "seed", 1, "random seed: the same seed gives the same history")
+		f.integer(&c.Demo.Customers, "customers", 5000, "customers to create")
+		f.integer(&c.Demo.Purchases, "purchases", 40000, "purchases to aim for")
+		f.integer(&c.Demo.Years, "years", 2, "years of history")
 	}
 	if err := f.fs.Parse(args); err != nil {
 		return c, err
@@ -163,6 +183,12 @@ func (c Config) check(cmd string) []error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format %q: must be text or json", c.LogFormat))
+	}
+	if cmd == "demo" {
+		d := c.Demo
+		if d.Customers < 1 || d.Purchases < 1 || d.Years < 1 || d.Years > 10 {
+			errs = append(errs, errors.New("--customers and --purchases must be at least 1, --years from 1 to 10"))
+		}
 	}
 	if cmd != "serve" {
 		return errs

@@ -20,6 +20,18 @@ import (
 // 413 over the limit, 400 for a body that is not JSON or not of the expected
 // type, 422 for an unknown field.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	return decodeJSON(w, r, limit, dst, -1)
+}
+
+// DecodeJSONOuter is DecodeJSON for a body whose nested values are raw
+// messages decoded (and checked for repeated names) one by one later, as
+// the events of a batch: repeated names are refused in the outermost object
+// only, so that one bad event does not refuse the whole batch.
+func DecodeJSONOuter(w http.ResponseWriter, r *http.Request, limit int64, dst any) error {
+	return decodeJSON(w, r, limit, dst, 1)
+}
+
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any, depth int) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -29,11 +41,16 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) er
 		}
 		return NewProblem(http.StatusBadRequest, "unreadable-body", "the request body could not be read")
 	}
-	return Unmarshal(body, dst)
+	return unmarshal(body, dst, depth)
 }
 
 // Unmarshal is DecodeJSON's strict decoding of an already read body.
-func Unmarshal(body []byte, dst any) error {
+func Unmarshal(body []byte, dst any) error { return unmarshal(body, dst, -1) }
+
+// UnmarshalOuter is DecodeJSONOuter's decoding of an already read body.
+func UnmarshalOuter(body []byte, dst any) error { return unmarshal(body, dst, 1) }
+
+func unmarshal(body []byte, dst any, depth int) error {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return NewProblem(http.StatusBadRequest, "invalid-json", "the request body is empty; send a JSON object")
@@ -51,6 +68,12 @@ func Unmarshal(body []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return NewProblem(http.StatusBadRequest, "invalid-json",
 			"the request body has data after the JSON value; send exactly one JSON object")
+	}
+	if field := duplicateKey(body, depth); field != "" {
+		p := NewProblem(http.StatusBadRequest, "invalid-json",
+			fmt.Sprintf("field %q appears more than once in its object; send each field once", field))
+		p.Errors = []FieldError{{Field: field, Message: "appears more than once"}}
+		return p
 	}
 	return nil
 }
@@ -110,8 +133,18 @@ func kindOf(first byte) string {
 	return "number"
 }
 
+// KindNamer is implemented by types with their own UnmarshalJSON that
+// accept more than one JSON type, so that a wrong-type error can say what
+// they do accept ("a decimal string or a number").
+type KindNamer interface{ JSONKind() string }
+
+var kindNamer = reflect.TypeFor[KindNamer]()
+
 // jsonKind names the JSON type a Go type is decoded from.
 func jsonKind(t reflect.Type) string {
+	if t.Implements(kindNamer) {
+		return reflect.Zero(t).Interface().(KindNamer).JSONKind()
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
@@ -145,6 +178,9 @@ func locateWrongType(body []byte, segs []string, kind string) string {
 }
 
 func locate(v any, segs []string, kind, path string) string {
+	if len(segs) == 0 && sameKind(v, kind) {
+		return path
+	}
 	if arr, ok := v.([]any); ok {
 		for i, e := range arr {
 			if p := locate(e, segs, kind, fmt.Sprintf("%s[%d]", path, i)); p != "" {
@@ -154,7 +190,7 @@ func locate(v any, segs []string, kind, path string) string {
 		return ""
 	}
 	if len(segs) == 0 {
-		if valueKind(v) == kind {
+		if sameKind(v, kind) {
 			return path
 		}
 		return ""
@@ -163,14 +199,36 @@ func locate(v any, segs []string, kind, path string) string {
 	if !ok {
 		return ""
 	}
+	matched := false
 	for k, e := range obj {
 		if strings.EqualFold(k, segs[0]) {
+			matched = true
 			if p := locate(e, segs[1:], kind, join(path, k)); p != "" {
 				return p
 			}
 		}
 	}
+	if !matched {
+		// encoding/json names an embedded struct by its Go type
+		// ("PurchaseInput.items"); its fields sit in this same object.
+		return locate(v, segs[1:], kind, path)
+	}
 	return ""
+}
+
+// sameKind reports whether v is of the JSON kind json.UnmarshalTypeError
+// names; a number it quotes ("number 2.0") is compared by value, as the
+// literal's spelling is lost once decoded.
+func sameKind(v any, kind string) bool {
+	f, isNum := v.(float64)
+	if lit, ok := strings.CutPrefix(kind, "number "); ok {
+		want, err := strconv.ParseFloat(lit, 64)
+		return isNum && err == nil && f == want
+	}
+	if kind == "number" {
+		return isNum
+	}
+	return valueKind(v) == kind
 }
 
 // valueKind names a decoded value's JSON kind as json.UnmarshalTypeError
@@ -236,7 +294,7 @@ func findUnknown(v any, t reflect.Type, path string) string {
 				}
 			}
 			if !ok {
-				return join(path, k)
+				return join(path, displayKey(k))
 			}
 			if p := findUnknown(val[k], ft, join(path, k)); p != "" {
 				return p

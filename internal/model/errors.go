@@ -87,3 +87,12 @@ func (e *UnauthenticatedError) Error() string { return "unauthenticated: " + e.R
 
 // Unwrap lets errors.Is(err, ErrUnauthenticated) match.
 func (e *UnauthenticatedError) Unwrap() error { return ErrUnauthenticated }
+
+// UnavailableError means the server cannot take the request now but will
+// soon, for example when its write queue is full.
+type UnavailableError struct {
+	Reason     string
+	RetryAfter time.Duration
+}
+
+func (e *UnavailableError) Error() string { return "unavailable: " + e.Reason }

@@ -11,6 +11,7 @@ import (
 	"pulse/internal/api"
 	"pulse/internal/apps"
 	"pulse/internal/auth"
+	"pulse/internal/ingest"
 	"pulse/internal/metrics"
 	"pulse/internal/password"
 	"pulse/internal/store"
@@ -29,6 +30,8 @@ type Config struct {
 	Password password.Params
 	// Now is the clock; nil means the wall clock. Tests move it.
 	Now func() time.Time
+	// Ingest tunes the event writer.
+	Ingest ingest.Config
 }
 
 // App is a wired Pulse instance: its services and its HTTP handler.
@@ -36,8 +39,13 @@ type App struct {
 	Auth    *auth.Service
 	Apps    *apps.Service
 	Metrics *metrics.Metrics
+	Writer  *ingest.Writer
 	Handler http.Handler
 }
+
+// Close stops the event writer after committing what it holds. Call it
+// after the HTTP server has stopped taking requests.
+func (a *App) Close() { a.Writer.Close() }
 
 // New wires the services on db and builds the handler for the whole site.
 // The middleware chain, outermost first: request id, access log and
@@ -51,9 +59,11 @@ func New(cfg Config, log *slog.Logger, db *store.DB) *App {
 		Auth:    auth.New(db, password.NewHasher(cfg.Password), authCfg),
 		Apps:    apps.New(db, cfg.Now),
 		Metrics: metrics.New(),
+		Writer:  ingest.NewWriter(db, log, cfg.Ingest),
 	}
-	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst},
-		log, db, app.Auth, app.Apps)
+	app.Apps.OnChange(app.Auth.ForgetApp)
+	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst, Now: cfg.Now},
+		log, db, app.Auth, app.Apps, app.Writer)
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", healthz())

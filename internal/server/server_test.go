@@ -20,6 +20,7 @@ func newServer(t *testing.T, db *store.DB) *httptest.Server {
 	app := server.New(server.Config{KeyRate: 100, KeyBurst: 100, Auth: auth.DefaultConfig,
 		Password: password.Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}},
 		slog.New(slog.DiscardHandler), db)
+	t.Cleanup(app.Close)
 	srv := httptest.NewServer(app.Handler)
 	t.Cleanup(srv.Close)
 	return srv

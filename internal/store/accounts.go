@@ -23,7 +23,7 @@ func (q *Queries) CreateAccount(ctx context.Context, a model.Account) error {
 
 const accountColumns = `id, name, email, password_hash, lang, created_at`
 
-func scanAccount(row interface{ Scan(...any) error }) (model.Account, error) {
+func scanAccount(row scanner) (model.Account, error) {
 	var (
 		a  model.Account
 		ts int64

@@ -22,7 +22,7 @@ func (q *Queries) CreateApp(ctx context.Context, a model.App) error {
 
 const appColumns = `id, account_id, name, currency, timezone, created_at, updated_at`
 
-func scanApp(row interface{ Scan(...any) error }) (model.App, error) {
+func scanApp(row scanner) (model.App, error) {
 	var (
 		a                model.App
 		created, updated int64
@@ -54,7 +54,7 @@ func (q *Queries) AppsByAccount(ctx context.Context, accountID string, p page.Pa
 // argument) in (created_at, id) order from after p.After, and scans up to
 // p.Limit+1 rows.
 func listByCreated[T any](ctx context.Context, q *Queries, op, base, owner string, p page.Params,
-	scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	scan func(scanner) (T, error)) ([]T, error) {
 	afterTS, afterID := int64(-1), ""
 	if p.After != nil {
 		ts, err := strconv.ParseInt(p.After.Key, 10, 64)

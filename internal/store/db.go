@@ -103,6 +103,9 @@ var sqlitePragmas = []string{
 	"foreign_keys(1)",
 	"synchronous(FULL)",
 	"cache_size(-32000)",
+	// Checkpoint every 40 MB of WAL rather than every 4 MB: a page the
+	// writer changes again and again is copied back once per checkpoint.
+	"wal_autocheckpoint(10000)",
 	"temp_store(MEMORY)",
 }
 
@@ -210,7 +213,7 @@ func (db *DB) InTx(ctx context.Context, fn func(q *Queries) error) (err error) {
 }
 
 func (db *DB) txQueries(tx *sql.Tx) *Queries {
-	return &Queries{dialect: db.dialect, r: tx, w: tx, rebound: db.rebound}
+	return &Queries{dialect: db.dialect, r: tx, w: tx, tx: tx, rebound: db.rebound, stmts: map[string]*sql.Stmt{}}
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -229,6 +232,29 @@ type Queries struct {
 	// rebound caches query texts rebound to $n placeholders (PostgreSQL);
 	// shared by a DB and its transactions.
 	rebound *sync.Map
+	// tx is the transaction, when inside one.
+	tx *sql.Tx
+	// stmts are the statements prepared in the transaction.
+	stmts map[string]*sql.Stmt
+}
+
+// execPrepared runs query with args in q's transaction through a statement
+// prepared once per transaction: the writer runs the same statement for
+// every row of a group, and parsing it each time would cost more than
+// running it.
+func (q *Queries) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if q.tx == nil {
+		return q.exec(ctx, query, args...)
+	}
+	st, ok := q.stmts[query]
+	if !ok {
+		var err error
+		if st, err = q.tx.PrepareContext(ctx, q.rebind(query)); err != nil {
+			return nil, err
+		}
+		q.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

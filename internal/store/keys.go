@@ -24,7 +24,7 @@ func (q *Queries) CreateKey(ctx context.Context, k model.APIKey) error {
 
 const keyColumns = `app_id, id, name, scope, prefix, secret_hash, created_at, last_used_at, revoked_at`
 
-func scanKey(row interface{ Scan(...any) error }) (model.APIKey, error) {
+func scanKey(row scanner) (model.APIKey, error) {
 	var (
 		k             model.APIKey
 		scope         string

@@ -25,6 +25,11 @@ type Migration struct {
 	SQL     string
 }
 
+// withoutRowID ends a CREATE TABLE that SQLite should store as a clustered
+// index on its primary key: one B-tree to write per row instead of two, for
+// tables keyed by text. PostgreSQL reads it as the comment it is.
+const withoutRowID = "/*sqlite: WITHOUT ROWID*/"
+
 // migrations returns the migrations for dialect d in version order.
 func migrations(d Dialect) ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
@@ -57,7 +62,11 @@ func migrations(d Dialect) ([]Migration, error) {
 		if prev, dup := target[v]; dup {
 			return nil, fmt.Errorf("migration version %d is used by both %s and %s", v, prev.Name, label)
 		}
-		target[v] = Migration{Version: v, Name: label, SQL: string(body)}
+		sql := string(body)
+		if d == SQLite {
+			sql = strings.ReplaceAll(sql, withoutRowID, "WITHOUT ROWID")
+		}
+		target[v] = Migration{Version: v, Name: label, SQL: sql}
 	}
 	for v, m := range specific {
 		generic[v] = m

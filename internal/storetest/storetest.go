@@ -122,3 +122,27 @@ func DSN(t testing.TB, d store.Dialect) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// HoldWriter starts a transaction on db's writer and keeps it open until
+// the returned release is called, so that a test can see what happens
+// while writes must wait. On SQLite nothing else can write meanwhile.
+func HoldWriter(t testing.TB, db *store.DB) (release func()) {
+	t.Helper()
+	held, done := make(chan struct{}), make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		_ = db.InTx(context.Background(), func(*store.Queries) error {
+			close(held)
+			<-done
+			return nil
+		})
+	}()
+	<-held
+	var once sync.Once
+	release = func() {
+		once.Do(func() { close(done); <-finished })
+	}
+	t.Cleanup(release)
+	return release
+}

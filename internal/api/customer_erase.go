@@ -1,0 +1,13 @@
+package api
+
+import "net/http"
+
+// eraseCustomer is DELETE /api/v1/customers/{id}: the right to be
+// forgotten. The customer's purchases stay in every report, anonymised.
+func (a *API) eraseCustomer(w http.ResponseWriter, r *http.Request) error {
+	if err := a.crm.Erase(r.Context(), keyFrom(r.Context()).App.ID, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
