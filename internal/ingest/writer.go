@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,10 +17,14 @@ import (
 
 // Config tunes the writer. The zero value is sensible.
 type Config struct {
-	// QueueSize bounds the requests waiting for the writer; beyond it
-	// requests are refused with a retry hint instead of piling up.
-	QueueSize int
-	// MaxGroup bounds the events applied in one transaction.
+	// QueueSize bounds the requests waiting for the writer, and
+	// QueuedEvents the events in them; beyond either, requests are refused
+	// with a retry hint instead of piling up in memory.
+	QueueSize    int
+	QueuedEvents int
+	// MaxGroup bounds the events applied in one transaction. Large groups
+	// are what makes the writer fast: a commit's cost is shared by every
+	// event in it, and a page changed by many events is written once.
 	MaxGroup int
 }
 
@@ -45,6 +50,7 @@ type Writer struct {
 
 	mu     sync.RWMutex // held to send on queue; Close takes it to stop sends
 	closed bool
+	queued atomic.Int64 // events waiting in queue
 	quit   chan struct{}
 	done   chan struct{}
 
@@ -68,10 +74,13 @@ type job struct {
 // NewWriter starts the writer goroutine; Close stops it.
 func NewWriter(db *store.DB, log *slog.Logger, cfg Config) *Writer {
 	if cfg.QueueSize <= 0 {
-		cfg.QueueSize = 4096
+		cfg.QueueSize = 16384
+	}
+	if cfg.QueuedEvents <= 0 {
+		cfg.QueuedEvents = 64000
 	}
 	if cfg.MaxGroup <= 0 {
-		cfg.MaxGroup = 4000
+		cfg.MaxGroup = 16000
 	}
 	w := &Writer{
 		db: db, log: log, cfg: cfg,
@@ -127,12 +136,24 @@ func (w *Writer) enqueue(j *job) bool {
 	if w.closed {
 		return false
 	}
+	n := int64(len(j.events))
+	if w.queued.Add(n) > int64(w.cfg.QueuedEvents) && n > 0 {
+		w.queued.Add(-n)
+		return false
+	}
 	select {
 	case w.queue <- j:
 		return true
 	default:
+		w.queued.Add(-n)
 		return false
 	}
+}
+
+// take is the writer's side of the queue's event count.
+func (w *Writer) take(j *job) *job {
+	w.queued.Add(-int64(len(j.events)))
+	return j
 }
 
 // Close stops taking events, applies those already queued and returns when
@@ -152,12 +173,12 @@ func (w *Writer) run() {
 	for {
 		select {
 		case j := <-w.queue:
-			w.process(w.gather(j))
+			w.process(w.gather(w.take(j)))
 		case <-w.quit:
 			for {
 				select {
 				case j := <-w.queue:
-					w.process(w.gather(j))
+					w.process(w.gather(w.take(j)))
 				default:
 					return
 				}
@@ -174,7 +195,7 @@ func (w *Writer) gather(first *job) []*job {
 	for n < w.cfg.MaxGroup {
 		select {
 		case j := <-w.queue:
-			group = append(group, j)
+			group = append(group, w.take(j))
 			n += len(j.events)
 		default:
 			return group

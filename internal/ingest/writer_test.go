@@ -18,9 +18,21 @@ import (
 // once with a retry hint, and everything queued is still committed.
 func TestWriterRefusesWhenTheQueueIsFull(t *testing.T) {
 	t.Parallel()
+	for name, cfg := range map[string]ingest.Config{
+		"requests": {QueueSize: 1, MaxGroup: 1},
+		"events":   {QueueSize: 100, QueuedEvents: 1, MaxGroup: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testQueueFull(t, cfg)
+		})
+	}
+}
+
+func testQueueFull(t *testing.T, cfg ingest.Config) {
 	db := storetest.Open(t, store.SQLite)
 	app := benchApp(t, db)
-	w := ingest.NewWriter(db, slog.New(slog.DiscardHandler), ingest.Config{QueueSize: 1, MaxGroup: 1})
+	w := ingest.NewWriter(db, slog.New(slog.DiscardHandler), cfg)
 
 	// Hold SQLite's only write connection, so the writer stalls on its
 	// first transaction.

@@ -126,8 +126,12 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	// fails half-way when another process holds the database.
 	wq := url.Values{"_txlock": {"immediate"}}
 	for k, v := range q {
-		wq[k] = v
+		wq[k] = append([]string(nil), v...)
 	}
+	// The writer touches index pages all over the database; a page it
+	// finds in its cache is one it does not read again. Readers keep the
+	// smaller cache: there are several of them.
+	wq.Add("_pragma", "cache_size(-262144)")
 	w, err := sql.Open("sqlite", path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
