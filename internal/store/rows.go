@@ -150,6 +150,15 @@ func queryAll[T any](ctx context.Context, q *Queries, op, query string, args []a
 func byIDs[T any](ctx context.Context, q *Queries, op, selectFrom string, args []any, ids []string,
 	scan func(scanner) (T, error), key func(T) string) (map[string]T, error) {
 	out := make(map[string]T, len(ids))
+	if q.dialect == Postgres && len(ids) > 0 {
+		// One array parameter: a long IN list is planned anew for each
+		// length, and its generic plan may scan the whole app.
+		vs, err := queryAll(ctx, q, op, selectFrom+` id = ANY(?)`, append(args[:len(args):len(args)], ids), scan)
+		for _, v := range vs {
+			out[key(v)] = v
+		}
+		return out, err
+	}
 	err := inChunks(ids, func(chunk []any, marks string) error {
 		rows, err := q.query(ctx, selectFrom+` id IN (`+marks+`)`, append(args[:len(args):len(args)], chunk...)...)
 		if err != nil {
