@@ -4,7 +4,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X pulse/internal/version.Version=$(VERSION)
 
-.PHONY: run build test lint
+.PHONY: run build test lint bench demo
 
 run:
 	go run -ldflags "$(LDFLAGS)" ./cmd/pulse serve
@@ -14,6 +14,13 @@ build:
 
 test:
 	go test -race -count=1 ./...
+
+# The Go benchmarks of docs/BENCHMARKS.md; the HTTP load runs are described there.
+bench:
+	go test ./internal/ingest -run XXX -bench . -benchtime 30000x -benchmem
+
+demo:
+	go run ./cmd/pulse demo
 
 lint:
 	go vet ./...
