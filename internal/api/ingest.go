@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,7 +26,7 @@ func (a *API) ingestPurchase(w http.ResponseWriter, r *http.Request) error {
 func (a *API) ingestOne(w http.ResponseWriter, r *http.Request, kind ingest.Kind) error {
 	k := keyFrom(r.Context())
 	received := a.now()
-	body, err := readBody(w, r, ingest.MaxEventBytes)
+	body, err := readEvent(w, r)
 	var ev ingest.Event
 	if err == nil {
 		if kind == ingest.KindCustomer {
@@ -176,16 +175,13 @@ func appCurrency(code string) ingest.Currency {
 	return ingest.Currency{Code: code, Exp: exp}
 }
 
-// readBody reads a request body of at most limit bytes; more is a 413.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, httpx.NewProblem(http.StatusRequestEntityTooLarge, "body-too-large",
-				"the request body is larger than the limit of 65536 bytes for one event; send large histories with POST /api/v1/batch")
-		}
-		return nil, httpx.NewProblem(http.StatusBadRequest, "unreadable-body", "the request body could not be read")
+// readEvent reads one event's body; over the limit, the problem points to
+// the batch endpoint.
+func readEvent(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := httpx.ReadBody(w, r, ingest.MaxEventBytes)
+	var p *httpx.Problem
+	if errors.As(err, &p) && p.Status == http.StatusRequestEntityTooLarge {
+		p.Detail += " for one event; send large histories with POST /api/v1/batch"
 	}
-	return body, nil
+	return body, err
 }

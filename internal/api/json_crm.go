@@ -1,7 +1,6 @@
 package api
 
 import (
-	"strings"
 	"time"
 
 	"pulse/internal/model"
@@ -46,7 +45,7 @@ func optString(s string) *string {
 // customerID is the id an app knows a customer by; erased customers have
 // none.
 func customerID(id string) *string {
-	if strings.HasPrefix(id, model.ErasedIDPrefix) {
+	if model.IsErased(id) {
 		return nil
 	}
 	return &id

@@ -20,12 +20,7 @@ import (
 // runDemo creates a demo account and app and loads a generated history
 // through the same ingestion code the API uses, then says how to log in.
 func runDemo(ctx context.Context, env Env, args []string) error {
-	cfg, err := loadConfig("demo", env, args)
-	if err != nil {
-		return err
-	}
-	log := NewLogger(cfg, env.Stderr)
-	db, err := openMigrated(ctx, cfg, log)
+	cfg, log, db, err := start(ctx, "demo", env, args)
 	if err != nil {
 		return err
 	}

@@ -20,12 +20,7 @@ import (
 
 // serve runs the web server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env Env, args []string) error {
-	cfg, err := loadConfig("serve", env, args)
-	if err != nil {
-		return err
-	}
-	log := NewLogger(cfg, env.Stderr)
-	db, err := openMigrated(ctx, cfg, log)
+	cfg, log, db, err := start(ctx, "serve", env, args)
 	if err != nil {
 		return err
 	}
@@ -89,6 +84,18 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// start is what serving and loading have in common: the command's
+// settings, its logger and the migrated database.
+func start(ctx context.Context, cmd string, env Env, args []string) (config.Config, *slog.Logger, *store.DB, error) {
+	cfg, err := loadConfig(cmd, env, args)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	log := NewLogger(cfg, env.Stderr)
+	db, err := openMigrated(ctx, cfg, log)
+	return cfg, log, db, err
 }
 
 // openMigrated opens the database and brings its schema up to date, or,

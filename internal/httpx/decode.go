@@ -32,16 +32,26 @@ func DecodeJSONOuter(w http.ResponseWriter, r *http.Request, limit int64, dst an
 }
 
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any, depth int) error {
+	body, err := ReadBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return unmarshal(body, dst, depth)
+}
+
+// ReadBody reads r's body, at most limit bytes. Errors are problems: 413
+// over the limit, 400 when the body cannot be read.
+func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return NewProblem(http.StatusRequestEntityTooLarge, "body-too-large",
+			return nil, NewProblem(http.StatusRequestEntityTooLarge, "body-too-large",
 				fmt.Sprintf("the request body is larger than the limit of %d bytes", limit))
 		}
-		return NewProblem(http.StatusBadRequest, "unreadable-body", "the request body could not be read")
+		return nil, NewProblem(http.StatusBadRequest, "unreadable-body", "the request body could not be read")
 	}
-	return unmarshal(body, dst, depth)
+	return body, nil
 }
 
 // Unmarshal is DecodeJSON's strict decoding of an already read body.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"time"
 
 	"pulse/internal/model"
@@ -19,7 +18,7 @@ func differences(stored *model.Purchase, ev *PurchaseEvent, currency string) []m
 		out = append(out, model.FieldError{Field: field, Message: "differs from the stored purchase, which has " + stored})
 	}
 	in := &ev.P
-	if in.CustomerID != stored.CustomerID && !strings.HasPrefix(stored.CustomerID, model.ErasedIDPrefix) {
+	if in.CustomerID != stored.CustomerID && !model.IsErased(stored.CustomerID) {
 		add("customer_id", fmt.Sprintf("%q", stored.CustomerID))
 	}
 	if in.Amount != stored.Amount {

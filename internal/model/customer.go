@@ -1,11 +1,17 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // ErasedIDPrefix starts the id of an erased customer: the row stays, under
 // an opaque id no app id can equal (ids may not hold control characters), so
 // that its purchases still count in every aggregate.
 const ErasedIDPrefix = "\x01erased:"
+
+// IsErased reports whether a stored customer id is an erased customer's.
+func IsErased(customerID string) bool { return strings.HasPrefix(customerID, ErasedIDPrefix) }
 
 // Customer is one of an app's users, keyed by the app's own id.
 type Customer struct {
