@@ -237,7 +237,7 @@ func (w *Writer) commit(jobs []*job) error {
 		// it with a goroutine per statement, and the writer must finish
 		// what it started anyway.
 		ctx := context.Background()
-		err = w.db.InTx(ctx, func(q *store.Queries) error { return w.apply(ctx, q, jobs) })
+		err = w.db.InBulkTx(ctx, func(q *store.Queries) error { return w.apply(ctx, q, jobs) })
 		if !retryable(err) {
 			return err
 		}

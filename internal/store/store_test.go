@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -336,5 +338,79 @@ func TestOpenRejectsBadNames(t *testing.T) {
 			db.Close()
 			t.Errorf("Open(%q) succeeded, want an error", dsn)
 		}
+	}
+}
+
+func TestInBulkTxCommitsRollsBackAndLeavesForeignKeysOn(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mustDo(t, db.InBulkTx(ctx, func(q *store.Queries) error {
+			return q.CreateAccount(ctx, account("acct_1", "a@example.com"))
+		}))
+		if _, err := db.AccountByID(ctx, "acct_1"); err != nil {
+			t.Fatalf("committed account missing: %v", err)
+		}
+		boom := errors.New("boom")
+		err := db.InBulkTx(ctx, func(q *store.Queries) error {
+			mustDo(t, q.CreateAccount(ctx, account("acct_2", "b@example.com")))
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InBulkTx err = %v, want boom", err)
+		}
+		func() {
+			defer func() { _ = recover() }()
+			_ = db.InBulkTx(ctx, func(q *store.Queries) error {
+				mustDo(t, q.CreateAccount(ctx, account("acct_3", "c@example.com")))
+				panic("midway")
+			})
+		}()
+		for _, id := range []string{"acct_2", "acct_3"} {
+			if _, err := db.AccountByID(ctx, id); !errors.Is(err, model.ErrNotFound) {
+				t.Errorf("account %s from a failed transaction visible: %v", id, err)
+			}
+		}
+		// Whatever happened inside, writes outside it are checked again: an
+		// app for a missing account is refused.
+		if err := db.CreateApp(ctx, app("app_1", "acct_none", t0)); err == nil {
+			t.Fatal("CreateApp for a missing account succeeded after InBulkTx: foreign keys left off")
+		}
+		if db.Dialect() == store.SQLite {
+			var on int
+			mustDo(t, db.RawQueryRow(ctx, "PRAGMA foreign_keys").Scan(&on))
+			if on != 1 {
+				t.Fatalf("PRAGMA foreign_keys = %d after InBulkTx, want 1", on)
+			}
+		}
+	})
+}
+
+func TestSQLiteCheckpointsOffTheWriter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := t.TempDir() + "/p.db"
+	db, err := store.Open(ctx, path, store.Options{})
+	mustDo(t, err)
+	defer db.Close()
+	_, err = db.Migrate(ctx)
+	mustDo(t, err)
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		mustDo(t, err)
+		return fi.Size()
+	}
+	before := size()
+	// About 400 pages of new rows: far below the writer's own checkpoint
+	// threshold, so only the background checkpointer copies them back.
+	for i := range 400 {
+		mustDo(t, db.CreateAccount(ctx, account(fmt.Sprintf("acct_%d", i), fmt.Sprintf("%d%s@example.com", i, strings.Repeat("x", 3000)))))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for size() < before+400*3000 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file %d bytes, %d before: the WAL was not checkpointed", size(), before)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
