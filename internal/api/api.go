@@ -41,6 +41,7 @@ type API struct {
 	writer  *ingest.Writer
 	crm     *crm.Service
 	now     func() time.Time
+	cookie  auth.Cookie
 }
 
 // New returns the API.
@@ -62,6 +63,7 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 		apps:    appSvc,
 		keyRate: ratelimit.New(cfg.KeyRate, cfg.KeyBurst, clock),
 		origin:  http.NewCrossOriginProtection(),
+		cookie:  auth.Cookie{TrustProxy: cfg.TrustProxy},
 	}
 }
 

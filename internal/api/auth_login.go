@@ -46,7 +46,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 // cookie. It needs the CSRF token when a live session is presented, so that
 // another site cannot log a user out.
 func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
-	tok := a.sessionToken(r)
+	tok := a.cookie.Token(r)
 	if tok != "" {
 		sess, _, err := a.auth.Session(r.Context(), tok)
 		if err == nil && !validCSRF(r, sess.CSRFToken) {
@@ -56,7 +56,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	a.clearSessionCookie(w, r)
+	a.cookie.Clear(w, r)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -62,11 +62,8 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) error {
 // replaceSession sets the cookie of a new session and revokes the one the
 // request came with, if any: a session id never survives a login.
 func (a *API) replaceSession(w http.ResponseWriter, r *http.Request, ns auth.NewSession) {
-	if old := a.sessionToken(r); old != "" {
-		if err := a.auth.Logout(r.Context(), old); err != nil {
-			a.log.WarnContext(r.Context(), "revoking the previous session failed", "err", err,
-				"request_id", httpx.RequestID(r.Context()))
-		}
+	if err := a.cookie.Replace(w, r, a.auth, ns); err != nil {
+		a.log.WarnContext(r.Context(), "revoking the previous session failed", "err", err,
+			"request_id", httpx.RequestID(r.Context()))
 	}
-	a.setSessionCookie(w, r, ns)
 }

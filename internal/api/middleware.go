@@ -63,7 +63,7 @@ func (a *API) session(fn handlerFunc) http.Handler {
 			a.fail(w, r, crossOrigin())
 			return
 		}
-		tok := a.sessionToken(r)
+		tok := a.cookie.Token(r)
 		sess, acct, err := a.auth.Session(r.Context(), tok)
 		if err != nil {
 			a.fail(w, r, err)

@@ -1,5 +1,6 @@
 // Package server assembles Pulse: it wires the services to the database
-// and builds the HTTP surface (the JSON API, health and metrics endpoints)
+// and builds the HTTP surface (the web pages, the JSON API, health and
+// metrics endpoints)
 // with the middleware every request passes through.
 package server
 
@@ -15,6 +16,7 @@ import (
 	"pulse/internal/metrics"
 	"pulse/internal/password"
 	"pulse/internal/store"
+	"pulse/internal/web"
 )
 
 // Config is what the server needs beyond the database.
@@ -65,11 +67,19 @@ func New(cfg Config, log *slog.Logger, db *store.DB) *App {
 	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst, Now: cfg.Now},
 		log, db, app.Auth, app.Apps, app.Writer)
 
+	pages, err := web.New(web.Config{TrustProxy: cfg.TrustProxy, Now: cfg.Now}, log, db, app.Auth, app.Apps)
+	if err != nil {
+		// The templates and catalogs are embedded in the binary: a broken
+		// one is a bug that every test of the server reports.
+		panic(err)
+	}
+
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", healthz())
 	mux.Handle("GET /readyz", readyz(log, db))
 	mux.Handle("GET /metrics", app.Metrics.Handler())
 	a.Register(mux)
+	pages.Register(mux)
 
 	var h http.Handler = mux
 	h = recoverPanics(log, h)

@@ -50,3 +50,12 @@ func (q *Queries) AccountByID(ctx context.Context, id string) (model.Account, er
 	}
 	return a, nil
 }
+
+// SetAccountLang changes the interface language an account uses.
+func (q *Queries) SetAccountLang(ctx context.Context, id, lang string) error {
+	res, err := q.exec(ctx, `UPDATE accounts SET lang = ? WHERE id = ?`, lang, id)
+	if err != nil {
+		return fmt.Errorf("store.SetAccountLang: %w", err)
+	}
+	return mustAffect("store.SetAccountLang", res)
+}
