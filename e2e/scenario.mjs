@@ -137,13 +137,10 @@ const steps = [
     const row = page.locator('[data-test=customer-row]').filter({ hasText: CUSTOMER.name });
     await row.first().waitFor();
     await shot('customers');
-    await page.setViewportSize(PHONE);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    if (overflow > 0) console.log(`    note: at ${PHONE.width} px the customer list scrolls sideways by ${overflow} px`);
-    await shot('customers-phone');
-    await page.setViewportSize(DESKTOP);
+    await onPhone('customers-phone');
     await clickAndLoad(row.first().locator('[data-test=customer-link]').first());
     await shot('customer');
+    await onPhone('customer-phone');
   }],
 
   ['add a note', async () => {
@@ -238,6 +235,17 @@ async function shot(name) {
   const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
   const file = path.join(ARTIFACTS, `${String(shots).padStart(2, '0')}-${slug}.png`);
   await page.screenshot({ path: file, fullPage: true });
+}
+
+// onPhone checks that the current page fits a phone's width without
+// scrolling sideways (wide tables scroll inside their own box), and keeps a
+// screenshot of it.
+async function onPhone(name) {
+  await page.setViewportSize(PHONE);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `at ${PHONE.width} px the page scrolls sideways by ${overflow} px`);
+  await shot(name);
+  await page.setViewportSize(DESKTOP);
 }
 
 function sleep(ms) {

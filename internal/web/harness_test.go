@@ -140,8 +140,8 @@ func (p page) text() string {
 
 var tagRe = regexp.MustCompile(`<[^>]*>`)
 
-// checkPage fails on signs of a broken template: a missing catalog key or a
-// bad format verb.
+// checkPage fails on signs of a broken template (a missing catalog key, a
+// bad format verb) and on a form control without a label.
 func checkPage(t *testing.T, p page) {
 	t.Helper()
 	for _, bad := range []string{"[[", "%!", "<no value>"} {
@@ -149,6 +149,24 @@ func checkPage(t *testing.T, p page) {
 			t.Errorf("%s: page shows %q: …%s…", p.url.Path, bad, p.body[max(0, i-80):min(len(p.body), i+80)])
 		}
 	}
+	for _, tag := range controlRe.FindAllString(p.body, -1) {
+		if typ := attrRe("type").FindStringSubmatch(tag); typ != nil && (typ[1] == "hidden" || typ[1] == "submit" || typ[1] == "button") {
+			continue
+		}
+		if attrRe("aria-label").MatchString(tag) {
+			continue
+		}
+		id := attrRe("id").FindStringSubmatch(tag)
+		if id == nil || !strings.Contains(p.body, `<label for="`+id[1]+`"`) {
+			t.Errorf("%s: form control without a label: %s", p.url.Path, tag)
+		}
+	}
+}
+
+var controlRe = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+
+func attrRe(name string) *regexp.Regexp {
+	return regexp.MustCompile(`\s` + name + `="([^"]*)"`)
 }
 
 // register signs up through the form and returns the logged-in browser
