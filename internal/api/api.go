@@ -13,6 +13,7 @@ import (
 	"pulse/internal/crm"
 	"pulse/internal/ingest"
 	"pulse/internal/ratelimit"
+	"pulse/internal/report"
 	"pulse/internal/store"
 )
 
@@ -42,6 +43,7 @@ type API struct {
 	crm     *crm.Service
 	now     func() time.Time
 	cookie  auth.Cookie
+	reports *report.Service
 }
 
 // New returns the API.
@@ -55,6 +57,7 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 	return &API{
 		writer:  writer,
 		crm:     crm.New(db, now),
+		reports: report.New(db, now),
 		now:     clock,
 		cfg:     cfg,
 		log:     log,

@@ -99,7 +99,7 @@ func TestReadRoutesRefuseBadParameters(t *testing.T) {
 	cases := []struct{ path, field, message string }{
 		{"/api/v1/customers?sort=name", "sort", "must be one of created_at, -created_at, -revenue, -last_purchase_at"},
 		{"/api/v1/customers?sort=revenue", "sort", ""},
-		{"/api/v1/customers?segment=champions", "segment", "~segments are not available yet"},
+		{"/api/v1/customers?segment=Champions", "segment", "must be one of champions, loyal, potential_loyalists, new, promising, need_attention, about_to_sleep, at_risk, cannot_lose_them, hibernating"},
 		{"/api/v1/customers?limit=0", "limit", ""},
 		{"/api/v1/customers?limit=501", "limit", ""},
 		{"/api/v1/customers?limit=ten", "limit", ""},

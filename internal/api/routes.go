@@ -55,6 +55,13 @@ func (a *API) Routes() []Route {
 		{"PUT", "/api/v1/customers/{id}/tags", a.key(model.ScopeFull, a.setTags)},
 		{"GET", "/api/v1/purchases", a.key(model.ScopeFull, a.listPurchases)},
 
+		{"GET", "/api/v1/reports/sales", a.key(model.ScopeFull, a.reportSales)},
+		{"GET", "/api/v1/reports/products", a.key(model.ScopeFull, a.reportProducts)},
+		{"GET", "/api/v1/reports/customers", a.key(model.ScopeFull, a.reportCustomers)},
+		{"GET", "/api/v1/reports/cohorts", a.key(model.ScopeFull, a.reportCohorts)},
+		{"GET", "/api/v1/reports/segments", a.key(model.ScopeFull, a.reportSegments)},
+		{"GET", "/api/v1/insights/trends", a.key(model.ScopeFull, a.insightTrends)},
+
 		{"GET", "/api/v1/openapi.json", a.public(a.openAPI)},
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"pulse/internal/day"
 	"pulse/internal/model"
 	"pulse/internal/page"
+	"pulse/internal/rfm"
 	"pulse/internal/store"
 )
 
@@ -19,7 +22,7 @@ const maxQueryLen = 200
 type CustomerQuery struct {
 	Q       string // substring of id, name, email or phone, any case
 	Tag     string // exact tag
-	Segment string // not available yet: refused when given
+	Segment string // an RFM segment id (package rfm), as of today
 	Sort    string // one of store.CustomerSorts(); created_at by default
 	Page    PageQuery
 }
@@ -35,8 +38,9 @@ func (s *Service) ListCustomers(ctx context.Context, appID string, in CustomerQu
 	if in.Tag != "" {
 		f.Tag = checkTag(verr, "tag", in.Tag)
 	}
-	if in.Segment != "" {
-		verr.Add("segment", "is not accepted yet: segments are not available yet")
+	seg := rfm.Segment(in.Segment)
+	if seg != "" && !seg.Valid() {
+		verr.Add("segment", "must be one of %s", rfm.IDs())
 	}
 	if in.Sort != "" {
 		f.Sort = store.CustomerSort(in.Sort)
@@ -54,6 +58,12 @@ func (s *Service) ListCustomers(ctx context.Context, appID string, in CustomerQu
 	if err := verr.Err(); err != nil {
 		return page.Page[*model.Customer]{}, err
 	}
+	if seg != "" {
+		var err error
+		if f.RFM, err = s.segmentFilter(ctx, appID, seg); err != nil {
+			return page.Page[*model.Customer]{}, err
+		}
+	}
 	rows, err := s.db.ListCustomers(ctx, appID, f)
 	if err != nil {
 		return page.Page[*model.Customer]{}, err
@@ -63,6 +73,33 @@ func (s *Service) ListCustomers(ctx context.Context, appID string, in CustomerQu
 		return page.Page[*model.Customer]{}, err
 	}
 	return pg, nil
+}
+
+// segmentFilter selects the customers of segment seg as of today in the
+// app's time zone. The quintiles are fitted to every customer with a paid
+// purchase, erased ones included, exactly as GET /reports/segments does
+// for today, so the list holds the customers that report counts (less the
+// erased ones, which no list shows).
+func (s *Service) segmentFilter(ctx context.Context, appID string, seg rfm.Segment) (*store.RFMFilter, error) {
+	apps, err := s.db.AppsByIDs(ctx, []string{appID})
+	if err != nil {
+		return nil, err
+	}
+	app, ok := apps[appID]
+	if !ok {
+		return nil, fmt.Errorf("crm.segmentFilter: app %s: %w", appID, model.ErrNotFound)
+	}
+	loc, err := time.LoadLocation(app.Timezone)
+	if err != nil {
+		// The zone was checked when the app was saved.
+		loc = time.UTC
+	}
+	rows, err := s.db.CustomersRFM(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	today := day.Of(s.now(), loc)
+	return rfm.Fit(rfm.FromTotals(rows, today, loc)).Filter(seg, today, loc), nil
 }
 
 func sortNames() string {

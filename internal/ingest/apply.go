@@ -31,6 +31,7 @@ type appState struct {
 	respan       map[string]bool
 	products     map[string]*store.ProductSeen
 	deltas       *rollup.Deltas
+	buyerOrders  []store.BuyerOrder
 	newCustomers int64
 	accepted     bool
 	lastEvent    time.Time
@@ -240,6 +241,7 @@ func (st *appState) applyPurchase(ev *PurchaseEvent, received time.Time) Result 
 	st.newPurchases = append(st.newPurchases, &p)
 	st.fresh[p.ID] = true
 	st.deltas.Purchase(&p)
+	st.buyerOrders = append(st.buyerOrders, store.BuyerOrder{CustomerID: p.CustomerID, At: p.PurchasedAt, Products: store.OrderProducts(p.Items)})
 	st.sawProducts(&p)
 	return Result{Created: true, Purchase: snapshotPurchase(&p)}
 }
@@ -332,6 +334,9 @@ func (st *appState) flush(ctx context.Context, q *store.Queries) error {
 		return err
 	}
 	if err := q.AddRollups(ctx, st.app.ID, st.deltas); err != nil {
+		return err
+	}
+	if err := q.AddBuyerOrders(ctx, st.app.ID, st.app.Timezone, st.deltas.Loc, st.buyerOrders); err != nil {
 		return err
 	}
 	if len(st.products) > 0 {

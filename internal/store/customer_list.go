@@ -71,8 +71,10 @@ type CustomerFilter struct {
 	// writer does.
 	Search string
 	Tag    string // exact tag, or "" for any
-	Sort   CustomerSort
-	Page   page.Params
+	// RFM keeps only the customers of one RFM segment; nil for all.
+	RFM  *RFMFilter
+	Sort CustomerSort
+	Page page.Params
 }
 
 // ListCustomers returns up to f.Page.Limit+1 of an app's customers that are
@@ -107,6 +109,11 @@ func (f CustomerFilter) where(appID string, o customerOrder) (string, []any, err
 	if f.Tag != "" {
 		b.WriteString(` AND id IN (SELECT customer_id FROM customer_tags WHERE app_id = ? AND tag = ?)`)
 		args = append(args, appID, f.Tag)
+	}
+	if f.RFM != nil {
+		cond, rfmArgs := f.RFM.where()
+		b.WriteString(" AND " + cond)
+		args = append(args, rfmArgs...)
 	}
 	if after := f.Page.After; after != nil {
 		key, err := strconv.ParseInt(after.Key, 10, 64)

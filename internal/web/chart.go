@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -10,6 +11,14 @@ import (
 type chartPoint struct {
 	From, To int64
 	Value    int64
+}
+
+// chartOverlay is what a chart may draw over its bars, each slice nil or
+// one entry per point: a line through the values Line (a fitted trend, the
+// values expected), and bars singled out (the day an anomaly was found on).
+type chartOverlay struct {
+	Line   []int64
+	Marked []bool
 }
 
 // dailyChartMaxDays is the longest period charted a bar per day; longer
@@ -65,6 +74,9 @@ type chart struct {
 	Bars                     []chartBar
 	YTicks                   []chartTick
 	XTicks                   []chartTick
+	// Line is the polyline of the points' Line values, "x,y x,y …" through
+	// the middle of their bars; "" when no point has one.
+	Line string
 }
 
 // chartBar is one bar; a negative value (a day with more refunds than
@@ -75,6 +87,7 @@ type chartBar struct {
 	X, Y, W, H   float64
 	SlotX, SlotW float64
 	Negative     bool
+	Marked       bool
 	Title        string
 }
 
@@ -113,11 +126,20 @@ const (
 // newChart lays out points as bars over a value axis with round steps that
 // always includes zero.
 func newChart(points []chartPoint, l chartLabels) chart {
+	return newOverlaidChart(points, chartOverlay{}, l)
+}
+
+// newOverlaidChart is newChart with o drawn over the bars; the value axis
+// takes the line's values in too.
+func newOverlaidChart(points []chartPoint, o chartOverlay, l chartLabels) chart {
 	c := chart{Width: chartWidth, Height: chartHeight, FontSize: chartFont,
 		Top: chartPadTop, Right: chartWidth - chartPadRight, Bottom: chartHeight - chartXAxis}
 	lo, hi := int64(0), int64(0)
 	for _, p := range points {
 		lo, hi = min(lo, p.Value), max(hi, p.Value)
+	}
+	for _, v := range o.Line {
+		lo, hi = min(lo, v), max(hi, v)
 	}
 	ticks := axisTicks(lo, hi)
 	axisLo, axisHi := ticks[0], ticks[len(ticks)-1]
@@ -147,12 +169,19 @@ func newChart(points []chartPoint, l chartLabels) chart {
 	for i, p := range points {
 		b := chartBar{X: round1(c.Left + float64(i)*slot + slot*chartGap/2), W: round1(slot * (1 - chartGap)),
 			SlotX: round1(c.Left + float64(i)*slot), SlotW: round1(slot),
-			Negative: p.Value < 0, Title: l.Point(p)}
+			Negative: p.Value < 0, Marked: i < len(o.Marked) && o.Marked[i], Title: l.Point(p)}
 		top := y(p.Value)
 		b.Y, b.H = min(top, c.ZeroY), round1(math.Abs(top-c.ZeroY))
 		c.Bars = append(c.Bars, b)
 		if i%every == 0 {
 			c.XTicks = append(c.XTicks, chartTick{Pos: round1(c.Left + (float64(i)+0.5)*slot), Label: l.Day(p.From)})
+		}
+		if i < len(o.Line) {
+			if c.Line != "" {
+				c.Line += " "
+			}
+			c.Line += strconv.FormatFloat(round1(c.Left+(float64(i)+0.5)*slot), 'f', -1, 64) + "," +
+				strconv.FormatFloat(y(o.Line[i]), 'f', -1, 64)
 		}
 	}
 	return c

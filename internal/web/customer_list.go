@@ -6,6 +6,7 @@ import (
 
 	"pulse/internal/crm"
 	"pulse/internal/model"
+	"pulse/internal/rfm"
 )
 
 // customerSort is an ordering offered on the customer list: the name the
@@ -46,10 +47,13 @@ func findSort(name string) (customerSort, bool) {
 type customerListData struct {
 	Rows  []*model.Customer
 	Sorts []string // the names of customerSorts
-	// Filtered is true when q or tag narrows the list, which tells "no
-	// match" from "no customers yet".
+	// Filtered is true when q, tag or segment narrows the list, which
+	// tells "no match" from "no customers yet".
 	Filtered bool
-	Pager    pager
+	// Segment names the RFM segment listed, "" for none; ClearSegment is
+	// the list with the other filters and without the segment.
+	Segment, ClearSegment string
+	Pager                 pager
 }
 
 // pager links the pages of a cursor-paginated list. Both links keep the
@@ -91,11 +95,24 @@ func cloneValues(v url.Values) url.Values {
 func (h *Web) customerList(w http.ResponseWriter, r *http.Request, v *view) error {
 	v.Nav = "customers"
 	in := r.URL.Query()
-	filters := cloneValues(url.Values{"q": {in.Get("q")}, "tag": {in.Get("tag")}, "sort": {in.Get("sort")}})
+	filters := cloneValues(url.Values{"q": {in.Get("q")}, "tag": {in.Get("tag")}, "sort": {in.Get("sort")},
+		"segment": {in.Get("segment")}})
 	v.Form = filters
 	v.Notice = doneNotice(v, in.Get("done"))
-	data := &customerListData{Sorts: sortNames(), Filtered: filters.Get("q") != "" || filters.Get("tag") != ""}
+	data := &customerListData{Sorts: sortNames(),
+		Filtered: filters.Get("q") != "" || filters.Get("tag") != "" || filters.Get("segment") != ""}
 	v.Data = data
+	if seg := rfm.Segment(filters.Get("segment")); seg != "" {
+		others := cloneValues(filters)
+		others.Del("segment")
+		data.ClearSegment = r.URL.EscapedPath()
+		if enc := others.Encode(); enc != "" {
+			data.ClearSegment += "?" + enc
+		}
+		if seg.Valid() {
+			data.Segment = segmentName(v, seg)
+		}
+	}
 
 	sort, ok := findSort(filters.Get("sort"))
 	if !ok {
@@ -105,7 +122,8 @@ func (h *Web) customerList(w http.ResponseWriter, r *http.Request, v *view) erro
 	}
 	cursor := in.Get("cursor")
 	pg, err := h.crm.ListCustomers(r.Context(), v.App.ID, crm.CustomerQuery{
-		Q: filters.Get("q"), Tag: filters.Get("tag"), Sort: sort.crm, Page: crm.PageQuery{Cursor: cursor},
+		Q: filters.Get("q"), Tag: filters.Get("tag"), Segment: filters.Get("segment"), Sort: sort.crm,
+		Page: crm.PageQuery{Cursor: cursor},
 	})
 	if crmErrors(v, err) {
 		h.render(w, http.StatusBadRequest, "customers", v)

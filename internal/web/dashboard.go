@@ -253,50 +253,23 @@ func kpiCards(v *view, cur, old totals) []kpiCard {
 		{
 			ID: "net_revenue", Label: v.T("dashboard.kpi.net_revenue"), Value: money(cur.net()),
 			Note: v.T("dashboard.kpi.net_revenue_note", v.Money(cur.Revenue), v.Money(cur.Refunded)),
-			Prev: money(old.net()), Change: compare(v, cur.net(), old.net(), true, true, money),
+			Prev: money(old.net()), Change: reportChange(v, cur.net(), old.net(), true, true, money),
 		},
 		{
 			ID: "orders", Label: v.T("dashboard.kpi.orders"), Value: count(cur.Orders),
 			Note: v.N("dashboard.kpi.refunds", cur.Refunds),
-			Prev: count(old.Orders), Change: compare(v, cur.Orders, old.Orders, true, true, count),
+			Prev: count(old.Orders), Change: reportChange(v, cur.Orders, old.Orders, true, true, count),
 		},
 		{
 			ID: "aov", Label: v.T("dashboard.kpi.aov"), Value: aovText(curAOV, curOK),
 			Note: v.T("dashboard.kpi.aov_note"),
-			Prev: aovText(oldAOV, oldOK), Change: compare(v, curAOV, oldAOV, curOK, oldOK, money),
+			Prev: aovText(oldAOV, oldOK), Change: reportChange(v, curAOV, oldAOV, curOK, oldOK, money),
 		},
 		{
 			ID: "new_customers", Label: v.T("dashboard.kpi.new_customers"), Value: count(cur.NewCustomers),
-			Prev: count(old.NewCustomers), Change: compare(v, cur.NewCustomers, old.NewCustomers, true, true, count),
+			Prev: count(old.NewCustomers), Change: reportChange(v, cur.NewCustomers, old.NewCustomers, true, true, count),
 		},
 	}
-}
-
-// compare tells how cur differs from old: the difference and, when old is
-// not zero, the percentage of old; "new" when there was nothing to compare
-// with. A figure that does not exist now (an average without orders) has
-// no change.
-func compare(v *view, cur, old int64, curOK, oldOK bool, format func(int64) string) kpiChange {
-	switch {
-	case !curOK:
-		return kpiChange{Dir: "flat", Text: "—", SR: v.T("dashboard.change.none_sr")}
-	case !oldOK:
-		return kpiChange{Dir: "up", Arrow: "▲", Text: v.T("dashboard.change.new"), SR: v.T("dashboard.change.up_sr")}
-	}
-	diff := cur - old
-	if diff == 0 {
-		return kpiChange{Dir: "flat", Arrow: "=", Text: v.T("dashboard.change.same"), SR: v.T("dashboard.change.none_sr")}
-	}
-	c := kpiChange{Dir: "up", Arrow: "▲", SR: v.T("dashboard.change.up_sr")}
-	if diff < 0 {
-		c = kpiChange{Dir: "down", Arrow: "▼", SR: v.T("dashboard.change.down_sr")}
-	}
-	pct := v.T("dashboard.change.new")
-	if old != 0 {
-		pct = signed(v.Pct(float64(diff)/math.Abs(float64(old))), diff)
-	}
-	c.Text = v.T("dashboard.change.text", signed(format(diff), diff), pct)
-	return c
 }
 
 // signed puts a plus sign before a formatted positive number; the

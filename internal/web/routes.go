@@ -36,6 +36,18 @@ func (h *Web) routes() []route {
 		{"GET /apps/{app_id}/customers/{id}/erase", h.inApp(h.eraseConfirm)},
 		{"POST /apps/{app_id}/customers/{id}/erase", h.inApp(h.erase)},
 		{"GET /apps/{app_id}/purchases", h.inApp(h.purchaseList)},
+
+		{"GET /apps/{app_id}/reports", h.inApp(h.salesReport)},
+		{"GET /apps/{app_id}/reports/sales.csv", h.inApp(h.salesCSV)},
+		{"GET /apps/{app_id}/reports/products", h.inApp(h.productsReport)},
+		{"GET /apps/{app_id}/reports/products.csv", h.inApp(h.productsCSV)},
+		{"GET /apps/{app_id}/reports/customers", h.inApp(h.customersReport)},
+		{"GET /apps/{app_id}/reports/customers.csv", h.inApp(h.topCustomersCSV)},
+		{"GET /apps/{app_id}/reports/cohorts", h.inApp(h.cohortsReport)},
+		{"GET /apps/{app_id}/reports/cohorts.csv", h.inApp(h.cohortsCSV)},
+		{"GET /apps/{app_id}/reports/segments", h.inApp(h.segmentsReport)},
+		{"GET /apps/{app_id}/reports/segments.csv", h.inApp(h.segmentsCSV)},
+		{"GET /apps/{app_id}/trends", h.inApp(h.trendsPage)},
 	}
 }
 

@@ -19,7 +19,9 @@ import (
 	"pulse/internal/auth"
 	"pulse/internal/crm"
 	"pulse/internal/i18n"
+	"pulse/internal/report"
 	"pulse/internal/store"
+	"pulse/internal/trend"
 )
 
 //go:embed templates static
@@ -41,6 +43,8 @@ type Web struct {
 	auth   *auth.Service
 	apps   *apps.Service
 	crm    *crm.Service
+	report *report.Service
+	trend  *trend.Service
 	msgs   i18n.Catalogs
 	pages  map[string]*template.Template
 	static http.Handler
@@ -71,6 +75,8 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 	return &Web{
 		cfg: cfg, log: log, db: db, auth: authSvc, apps: appSvc,
 		crm:    crm.New(db, now),
+		report: report.New(db, now),
+		trend:  trend.New(db),
 		msgs:   msgs,
 		pages:  pages,
 		static: http.StripPrefix("/static/", http.FileServerFS(static)),
