@@ -77,7 +77,7 @@ func (s *Service) Products(ctx context.Context, appID string, in ProductsParams)
 	if err := verr.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.ensureBuyers(ctx, a, loc); err != nil {
+	if err := EnsureBuyers(ctx, s.db, a, loc); err != nil {
 		return nil, err
 	}
 	out := &Products{Currency: a.Currency, Period: p, Previous: p.Previous(), GroupBy: gb}

@@ -151,7 +151,7 @@ func (s *Service) Sales(ctx context.Context, appID string, in SalesParams) (*Sal
 	if err := verr.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.ensureBuyers(ctx, a, loc); err != nil {
+	if err := EnsureBuyers(ctx, s.db, a, loc); err != nil {
 		return nil, err
 	}
 	out := &Sales{Currency: a.Currency, Period: p, Interval: interval}
@@ -192,14 +192,16 @@ func validInterval(s string) bool {
 	return false
 }
 
-// ensureBuyers rebuilds the app's buyer sets when they were built in
-// another time zone, or never: the zone changed, or the data predates them.
-func (s *Service) ensureBuyers(ctx context.Context, a model.App, loc *time.Location) error {
-	ok, err := s.db.BuyersCurrent(ctx, a.ID, a.Timezone)
+// EnsureBuyers rebuilds the app's buyer sets, with days in loc (its time
+// zone), when they were built in another time zone, or never: the zone
+// changed, or the data predates them. Everything that reads the sets calls
+// it first.
+func EnsureBuyers(ctx context.Context, db *store.DB, a model.App, loc *time.Location) error {
+	ok, err := db.BuyersCurrent(ctx, a.ID, a.Timezone)
 	if err != nil || ok {
 		return err
 	}
-	return s.db.InTx(ctx, func(q *store.Queries) error {
+	return db.InTx(ctx, func(q *store.Queries) error {
 		if err := q.LockApps(ctx, []string{a.ID}); err != nil {
 			return err
 		}

@@ -9,16 +9,41 @@ import (
 	"pulse/internal/store"
 )
 
-// analyse runs the analyses that need only daily totals on synthetic days
-// ending on last.
-func analyse(days []store.DaySales, last int64) *Result {
+// analyse runs the analyses that need only daily totals and weekly buyer
+// counts on synthetic days ending on last; buyers gives the week that
+// starts on Monday start.
+func analyse(t *testing.T, days []store.DaySales, last int64, buyers func(start int64) buyerWeek) *Result {
+	t.Helper()
 	res := &Result{}
 	first := last - int64(len(days)) + 1
 	a := &analysis{app: model.App{Currency: "USD"}, first: first, last: last, from: first, days: days, txt: texts("en"), res: res}
-	a.metricTrends()
+	a.buyerWeeks = func(starts []int64) ([]buyerWeek, error) {
+		out := make([]buyerWeek, len(starts))
+		for k, s := range starts {
+			out[k] = buyers(s)
+		}
+		return out, nil
+	}
+	if err := a.metricTrends(); err != nil {
+		t.Fatal(err)
+	}
 	a.anomalies()
 	a.seasonality()
 	return res
+}
+
+// buyersAt draws a week of about 200 buyers, each ordering again in the
+// week with probability p(start).
+func buyersAt(rng *rand.Rand, p func(start int64) float64) func(start int64) buyerWeek {
+	return func(start int64) buyerWeek {
+		w := buyerWeek{buyers: 180 + rng.Int64N(41)}
+		for range w.buyers {
+			if rng.Float64() < p(start) {
+				w.repeaters++
+			}
+		}
+		return w
+	}
 }
 
 // series builds days from per-day orders and revenue functions.
@@ -50,7 +75,7 @@ func TestNoiseFalsePositiveRate(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 99))
 		days := series(200, 20775, func(int) float64 { return 40 + rng.NormFloat64()*6 },
 			func(int) float64 { return 200000 + rng.NormFloat64()*30000 })
-		k := kinds(analyse(days, 20775))
+		k := kinds(analyse(t, days, 20775, buyersAt(rng, func(int64) float64 { return 0.25 })))
 		if k[KindMetric] > 0 {
 			trendRuns++
 		}
@@ -81,7 +106,9 @@ func TestPlantedFindings(t *testing.T) {
 		return (30 + 0.05*float64(i)) * factor[weekday(d)] * (1 + rng.NormFloat64()*0.05)
 	}, func(i int) float64 { return 150000 + 500*float64(i) + rng.NormFloat64()*3000 })
 	days[190].Revenue *= 3 // 2026-11-09
-	res := analyse(days, last)
+	// The share of buyers who order again in the week grows from 15% to
+	// 35%.
+	res := analyse(t, days, last, buyersAt(rng, func(start int64) float64 { return 0.15 + 0.2*float64(start-(last-199))/199 }))
 	got := map[string]bool{}
 	for _, f := range res.Findings {
 		got[f.Kind+"/"+f.Metric+"/"+f.Direction] = true
@@ -89,7 +116,7 @@ func TestPlantedFindings(t *testing.T) {
 			t.Errorf("anomaly on %s", f.Period.From)
 		}
 	}
-	for _, want := range []string{"metric_trend/revenue/up", "metric_trend/orders/up", "anomaly/revenue/up", "seasonality/orders/up"} {
+	for _, want := range []string{"metric_trend/revenue/up", "metric_trend/orders/up", "anomaly/revenue/up", "seasonality/orders/up", "metric_trend/repeat_rate/up"} {
 		if !got[want] {
 			t.Errorf("no %s in %v", want, got)
 		}

@@ -16,16 +16,21 @@ const (
 	// madThreshold is Iglewicz and Hoaglin's cut-off for the modified
 	// z-score.
 	madThreshold = 3.5
+	// maxOutlierShare bounds the outliers the ESD test looks for. A
+	// week-long promotion puts seven high days in 90: with a bound of 5 %
+	// (four days) the other three inflate the spread and hide all seven.
+	// The test's false-alarm rate stays alpha whatever the bound.
+	maxOutlierShare = 0.10
 )
 
 // anomalies looks for days whose revenue or orders stand out from the
 // series' trend and weekday pattern. Each series of the last anomalyDays
 // days is decomposed with medians (stats.Decompose); a day is an anomaly
 // when its residual has a modified z-score above madThreshold and the
-// generalized ESD test on the residuals (alpha Alpha, up to 5% of the days
-// as outliers) confirms it. The first screen is robust but has no error
-// rate; the second has one but is sensitive to the spread; a day must pass
-// both.
+// generalized ESD test on the residuals (alpha Alpha, up to maxOutlierShare
+// of the days as outliers) confirms it. The first screen is robust but has
+// no error rate; the second has one but is sensitive to the spread; a day
+// must pass both.
 func (a *analysis) anomalies() {
 	from := max(a.first, a.last-anomalyDays+1)
 	n := int(a.last - from + 1)
@@ -54,7 +59,7 @@ func (a *analysis) anomalies() {
 func (a *analysis) anomaliesIn(metric string, isMoney bool, from int64, x []float64) {
 	d := stats.Decompose(x, 7)
 	z := stats.ModifiedZ(d.Residual)
-	esd := stats.GeneralizedESD(d.Residual, max(1, len(x)*5/100), Alpha)
+	esd := stats.GeneralizedESD(d.Residual, max(1, int(float64(len(x))*maxOutlierShare)), Alpha)
 	for _, step := range esd.Steps[:esd.Outliers] {
 		i := step.Index
 		if math.Abs(z[i]) <= madThreshold {

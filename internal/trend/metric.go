@@ -21,27 +21,35 @@ const (
 type weekly struct {
 	metric  string
 	isMoney bool
-	starts  []int64 // each week's Monday
-	values  []float64
+	// isPercent marks a rate in percent, whose changes are in percentage
+	// points.
+	isPercent bool
+	starts    []int64 // each week's Monday
+	values    []float64
 }
 
-// metricTrends tests weekly revenue, orders, new customers and average
-// order value over the last complete weeks for a monotonic trend with the
-// Hamed–Rao corrected Mann-Kendall test, the four p-values adjusted
-// together with Benjamini–Hochberg: the metrics share their data, and four
-// tests at 5% would call a trend in one of them on pure noise about one
-// time in five.
-func (a *analysis) metricTrends() {
-	a.skip(KindMetric, "repeat_rate", a.txt.repeatRate())
+// metricTrends tests weekly revenue, orders, new customers, average order
+// value and repeat-purchase rate over the last complete weeks for a
+// monotonic trend with the Hamed–Rao corrected Mann-Kendall test, the five
+// p-values adjusted together with Benjamini–Hochberg: the metrics share
+// their data, and five tests at 5% would call a trend in one of them on
+// pure noise more than one time in five.
+func (a *analysis) metricTrends() error {
 	end := lastSunday(a.last)
 	n := min(maxWeeks, int((end-a.first+1)/7))
-	series := a.weeklySeries(end, max(n, 0))
 	if n < minWeeks {
-		for _, s := range series {
-			a.skip(KindMetric, s.metric, a.txt.fewWeeks(minWeeks, n))
+		for _, k := range allAnalyses {
+			if k.kind == KindMetric {
+				a.skip(KindMetric, k.metric, a.txt.fewWeeks(minWeeks, n))
+			}
 		}
-		return
+		return nil
 	}
+	rate, err := a.repeatSeries(end, n)
+	if err != nil {
+		return err
+	}
+	series := append(a.weeklySeries(end, n), rate)
 	var (
 		tested []weekly
 		tests  []stats.MannKendall
@@ -65,6 +73,7 @@ func (a *analysis) metricTrends() {
 		}
 		a.add(a.metricFinding(s, mk, q[i]))
 	}
+	return nil
 }
 
 // weeklySeries sums the n complete weeks ending on Sunday end. Average

@@ -82,13 +82,7 @@ func (t *text) details(change *float64, p float64) string {
 	return "(" + t.signedPct(*change) + ", " + ps + ")"
 }
 
-var (
-	noDataText     = [2]string{"there are no sales up to this date", "до этой даты нет данных о продажах"}
-	repeatRateText = [2]string{
-		"not computed: the repeat-purchase rate needs the number of distinct buyers in each week, which the daily rollups do not keep",
-		"не вычисляется: для доли повторных покупок нужно число разных покупателей за каждую неделю, а дневные сводки его не хранят",
-	}
-)
+var noDataText = [2]string{"there are no sales up to this date", "до этой даты нет данных о продажах"}
 
 func (t *text) idx() int {
 	if t.ru() {
@@ -97,8 +91,7 @@ func (t *text) idx() int {
 	return 0
 }
 
-func (t *text) noData() string     { return noDataText[t.idx()] }
-func (t *text) repeatRate() string { return repeatRateText[t.idx()] }
+func (t *text) noData() string { return noDataText[t.idx()] }
 
 // The minimums below are constants of at least 2, so the Russian noun
 // after "не меньше" is always genitive plural.
@@ -133,6 +126,7 @@ var metricWords = map[string][2][3]string{
 	"orders":        {{"Weekly orders", "rose", "fell"}, {"Число заказов в неделю", "выросло", "снизилось"}},
 	"new_customers": {{"Weekly new customers", "rose", "fell"}, {"Число новых клиентов в неделю", "выросло", "снизилось"}},
 	"aov":           {{"Average order value", "rose", "fell"}, {"Средний чек", "вырос", "снизился"}},
+	"repeat_rate":   {{"Weekly repeat purchase rate", "rose", "fell"}, {"Доля повторных покупок за неделю", "выросла", "снизилась"}},
 }
 
 func (t *text) metricTrend(a *analysis, s weekly, weeks int, start, end, q float64) string {
@@ -142,6 +136,9 @@ func (t *text) metricTrend(a *analysis, s weekly, weeks int, start, end, q float
 		verb = w[2]
 	}
 	from, to := t.amount(a, start, s.isMoney), t.amount(a, end, s.isMoney)
+	if s.isPercent {
+		from, to = i18n.Percent(t.lang, start/100), i18n.Percent(t.lang, end/100)
+	}
 	n := i18n.Int(t.lang, int64(weeks))
 	d := t.details(pct(start, end), q)
 	if t.ru() {

@@ -71,7 +71,7 @@ type Finding struct {
 	Direction string   `json:"direction"`
 	ChangePct *float64 `json:"change_pct"`
 	// ChangeAbs is a decimal string in the app's currency for money
-	// metrics and a number otherwise.
+	// metrics and a number otherwise: percentage points for a rate.
 	ChangeAbs    any          `json:"change_abs"`
 	Period       Period       `json:"period"`
 	Significance Significance `json:"significance"`
@@ -164,7 +164,10 @@ func (s *Service) Find(ctx context.Context, req Request) (*Result, error) {
 	}
 	a.days = dense(days, from, last)
 	a.from = from
-	a.metricTrends()
+	a.buyerWeeks = a.storedBuyerWeeks
+	if err := a.metricTrends(); err != nil {
+		return nil, fmt.Errorf("trend.Find: %w", err)
+	}
 	if err := a.productTrends(); err != nil {
 		return nil, fmt.Errorf("trend.Find: %w", err)
 	}
@@ -192,8 +195,12 @@ type analysis struct {
 	// days are the daily totals from day from to last, one per day.
 	from int64
 	days []store.DaySales
-	txt  *text
-	res  *Result
+	// buyerWeeks counts the buyers of the weeks starting on the given
+	// Mondays, which the daily totals cannot: distinct buyers do not add
+	// up over days.
+	buyerWeeks func(starts []int64) ([]buyerWeek, error)
+	txt        *text
+	res        *Result
 }
 
 func (a *analysis) skip(kind, metric, reason string) {
