@@ -163,6 +163,23 @@ const steps = [
     await shot('customer-ru');
   }],
 
+  ['every other page', async () => {
+    // Each page once, in Russian as the user left it: a page that breaks,
+    // logs an error or trips the Content-Security-Policy fails the run.
+    const app = new URL(state.customersURL).pathname.split('/')[2];
+    for (const [name, route] of [
+      ['dashboard', ''], ['purchases', '/purchases'], ['sales report', '/reports'],
+      ['products report', '/reports/products'], ['top customers', '/reports/customers'],
+      ['cohorts', '/reports/cohorts'], ['segments', '/reports/segments'], ['trends', '/trends'],
+      ['api keys', '/keys'],
+    ]) {
+      await visit(`${BASE_URL}/apps/${app}${route}`);
+      await shot(name);
+    }
+    await visit(`${BASE_URL}/apps`);
+    await shot('apps');
+  }],
+
   ['log out', async () => {
     await clickAndLoad(page.locator('[data-test=logout]'));
     check(new URL(page.url()).pathname === '/login', `after logout the page is ${page.url()}, want /login`);
