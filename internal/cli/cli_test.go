@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -234,5 +235,32 @@ func TestLoggerRedactsSecretAttributes(t *testing.T) {
 	}
 	if !strings.Contains(out, "GET /x") || !strings.Contains(out, "[redacted]") {
 		t.Errorf("log line lost ordinary attributes or has no redaction marker: %s", out)
+	}
+}
+
+// Not parallel: the collector's setting is global to the process.
+func TestServeTunesTheCollectorUnlessGOGCIsSet(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, c := range []struct {
+		gogc string
+		want int
+	}{{"", 400}, {"100", 100}} {
+		debug.SetGCPercent(100)
+		dsn := t.TempDir() + "/p.db"
+		env := func(k string) string {
+			switch k {
+			case "PULSE_DB":
+				return dsn
+			case "GOGC":
+				return c.gogc
+			}
+			return ""
+		}
+		_, stop, _ := serveInProcess(t, env)
+		got := debug.SetGCPercent(100)
+		stop()
+		if got != c.want {
+			t.Errorf("GOGC=%q: the server's GC percent is %d, want %d", c.gogc, got, c.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package loadtest
 import (
 	mrand "math/rand/v2"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,15 +47,16 @@ var (
 type generator struct {
 	rng    *mrand.Rand
 	prefix string // "lt_<run id>_": makes ids unique across runs
-	worker int
-	seq    uint64
-	now    time.Time
-	mode   Mode
-	batch  int
+	// seq numbers events across all of a run's workers, as one shop's
+	// order and customer numbers come from one sequence.
+	seq   *atomic.Uint64
+	now   time.Time
+	mode  Mode
+	batch int
 }
 
-func newGenerator(runID string, worker int, now time.Time, mode Mode, batch int) *generator {
-	return &generator{rng: newRand(), prefix: runID + "_", worker: worker, now: now, mode: mode, batch: batch}
+func newGenerator(runID string, seq *atomic.Uint64, now time.Time, mode Mode, batch int) *generator {
+	return &generator{rng: newRand(), prefix: runID + "_", seq: seq, now: now, mode: mode, batch: batch}
 }
 
 // next appends the body of the next request to b.
@@ -79,17 +81,23 @@ func (g *generator) next(b []byte) []byte {
 	return g.purchase(b, false)
 }
 
-// id appends an id unique to this run, worker and event: kind 'p' for a
-// purchase, 'c' for a customer.
+// id appends an id unique to this run and event: kind 'p' for a purchase,
+// 'c' for a customer.
 func (g *generator) id(b []byte, kind byte) []byte {
 	b = append(b, g.prefix...)
 	b = append(b, kind)
-	b = strconv.AppendInt(b, int64(g.worker), 10)
-	b = append(b, '_')
-	b = strconv.AppendUint(b, g.seq, 10)
-	g.seq++
-	return b
+	// Zero-padded, so that the ids sort as they were issued, like a shop's
+	// order numbers.
+	var digits [20]byte
+	n := strconv.AppendUint(digits[:0], g.seq.Add(1), 10)
+	for range idDigits - len(n) {
+		b = append(b, '0')
+	}
+	return append(b, n...)
 }
+
+// idDigits is the width ids are padded to.
+const idDigits = 12
 
 func (g *generator) purchase(b []byte, typed bool) []byte {
 	if typed {
@@ -105,14 +113,13 @@ func (g *generator) purchase(b []byte, typed bool) []byte {
 	b = strconv.AppendInt(b, int64(cents/100), 10)
 	b = append(b, '.', byte('0'+cents/10%10), byte('0'+cents%10))
 	b = append(b, `","purchased_at":"`...)
-	// Single events are purchases happening now; batches back-fill the
-	// past year, as an import does.
-	span := time.Hour
+	// Single events are purchases happening now, sent as they happen;
+	// batches back-fill the past year, as an import does.
+	at := time.Now().UTC()
 	if typed {
-		span = 365 * 24 * time.Hour
+		at = g.now.Add(-time.Duration(g.rng.Int64N(int64(365 * 24 * time.Hour))))
 	}
-	ago := time.Duration(g.rng.Int64N(int64(span)))
-	b = g.now.Add(-ago).Truncate(time.Second).AppendFormat(b, time.RFC3339)
+	b = at.Truncate(time.Second).AppendFormat(b, time.RFC3339)
 	b = append(b, `","product":"`...)
 	b = append(b, products[g.rng.IntN(len(products))]...)
 	return append(b, `"}`...)

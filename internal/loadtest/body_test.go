@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -10,7 +11,7 @@ func TestGeneratorBodiesAreJSON(t *testing.T) {
 	t.Parallel()
 	now := time.Now().UTC()
 	for _, mode := range []Mode{ModeSingle, ModeCustomers, ModeBatch} {
-		g := newGenerator("lt_Ab3dE9xZ", 3, now, mode, 50)
+		g := newGenerator("lt_Ab3dE9xZ", new(atomic.Uint64), now, mode, 50)
 		for range 200 {
 			b := g.next(nil)
 			if !json.Valid(b) {
@@ -25,7 +26,7 @@ func TestGeneratorBodiesAreJSON(t *testing.T) {
 func TestGeneratorDoesNotAllocate(t *testing.T) {
 	now := time.Now().UTC()
 	for _, mode := range []Mode{ModeSingle, ModeCustomers, ModeBatch} {
-		g := newGenerator("lt_Ab3dE9xZ", 3, now, mode, 100)
+		g := newGenerator("lt_Ab3dE9xZ", new(atomic.Uint64), now, mode, 100)
 		buf := make([]byte, 0, 64<<10)
 		if n := testing.AllocsPerRun(100, func() { buf = g.next(buf[:0]) }); n != 0 {
 			t.Errorf("%s: %.1f allocations per body", mode, n)
@@ -37,7 +38,7 @@ func BenchmarkGenerator(b *testing.B) {
 	now := time.Now().UTC()
 	for _, mode := range []Mode{ModeSingle, ModeBatch} {
 		b.Run(string(mode), func(b *testing.B) {
-			g := newGenerator("lt_Ab3dE9xZ", 3, now, mode, DefaultBatchSize)
+			g := newGenerator("lt_Ab3dE9xZ", new(atomic.Uint64), now, mode, DefaultBatchSize)
 			buf := make([]byte, 0, 256<<10)
 			b.ReportAllocs()
 			for b.Loop() {

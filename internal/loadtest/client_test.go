@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -274,7 +275,7 @@ func newTestWorker(t testing.TB, base string, mode Mode) *worker {
 	}
 	w := &worker{
 		target: tg,
-		gen:    newGenerator("lt_Ab3dE9xZ", 0, time.Now().UTC(), mode, 3),
+		gen:    newGenerator("lt_Ab3dE9xZ", new(atomic.Uint64), time.Now().UTC(), mode, 3),
 		batch:  mode == ModeBatch,
 		req:    make([]byte, tg.reserve()),
 		errors: map[int]int64{},

@@ -110,7 +110,7 @@ type customerBody struct {
 var (
 	amountRE   = regexp.MustCompile(`^[1-9][0-9]*\.[0-9]{2}$`)
 	poolIDRE   = regexp.MustCompile(`^lt_cust_([0-9]+)$`)
-	uniqueIDRE = regexp.MustCompile(`^lt_[0-9A-Za-z]{8}_[pc][0-9]+_[0-9]+$`)
+	uniqueIDRE = regexp.MustCompile(`^lt_[0-9A-Za-z]{8}_[pc][0-9]{12}$`)
 	emailRE    = regexp.MustCompile(`^[a-z]+\.[a-z]+\.lt_\w+@example\.com$`)
 )
 

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"pulse/internal/token"
@@ -103,11 +104,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	// a latency seldom grows the slice while the run is measured.
 	latCap := min(max(int(o.Duration.Seconds()*20000)/o.Concurrency, 1024), 1<<20)
 	workers := make([]*worker, o.Concurrency)
+	var seq atomic.Uint64
 	var wg sync.WaitGroup
 	for i := range workers {
 		w := &worker{
 			target: t,
-			gen:    newGenerator(runID, i, now.UTC(), o.Mode, o.BatchSize),
+			gen:    newGenerator(runID, &seq, now.UTC(), o.Mode, o.BatchSize),
 			batch:  o.Mode == ModeBatch,
 			req:    make([]byte, t.reserve(), t.reserve()+4096),
 			lat:    make([]time.Duration, 0, latCap),
