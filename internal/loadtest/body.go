@@ -96,6 +96,10 @@ func (g *generator) id(b []byte, kind byte) []byte {
 	return append(b, n...)
 }
 
+// historyStep is the time between back-filled purchases: a year holds 3
+// million of them.
+const historyStep = 10 * time.Second
+
 // idDigits is the width ids are padded to.
 const idDigits = 12
 
@@ -114,10 +118,11 @@ func (g *generator) purchase(b []byte, typed bool) []byte {
 	b = append(b, '.', byte('0'+cents/10%10), byte('0'+cents%10))
 	b = append(b, `","purchased_at":"`...)
 	// Single events are purchases happening now, sent as they happen;
-	// batches back-fill the past year, as an import does.
+	// batches back-fill the past year in order, as an import walking its
+	// history does: a purchase every historyStep from a year ago.
 	at := time.Now().UTC()
 	if typed {
-		at = g.now.Add(-time.Duration(g.rng.Int64N(int64(365 * 24 * time.Hour))))
+		at = g.now.Add(-365*24*time.Hour + time.Duration(g.seq.Load())*historyStep)
 	}
 	b = at.Truncate(time.Second).AppendFormat(b, time.RFC3339)
 	b = append(b, `","product":"`...)
