@@ -30,6 +30,10 @@ type Migration struct {
 // tables keyed by text. PostgreSQL reads it as the comment it is.
 const withoutRowID = "/*sqlite: WITHOUT ROWID*/"
 
+// blobType stands for a column of raw bytes, which the databases name
+// differently: BLOB in SQLite, BYTEA in PostgreSQL.
+const blobType = "/*blob*/"
+
 // migrations returns the migrations for dialect d in version order.
 func migrations(d Dialect) ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
@@ -65,6 +69,9 @@ func migrations(d Dialect) ([]Migration, error) {
 		sql := string(body)
 		if d == SQLite {
 			sql = strings.ReplaceAll(sql, withoutRowID, "WITHOUT ROWID")
+			sql = strings.ReplaceAll(sql, blobType, "BLOB")
+		} else {
+			sql = strings.ReplaceAll(sql, blobType, "BYTEA")
 		}
 		target[v] = Migration{Version: v, Name: label, SQL: sql}
 	}

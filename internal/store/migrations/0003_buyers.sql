@@ -28,7 +28,7 @@ CREATE TABLE daily_buyers (
     buyers       BIGINT NOT NULL,
     repeaters    BIGINT NOT NULL,
     first_buyers BIGINT NOT NULL,
-    members      BYTEA  NOT NULL,
+    members      /*blob*/ NOT NULL,
     PRIMARY KEY (app_id, day)
 ) /*sqlite: WITHOUT ROWID*/;
 
@@ -37,7 +37,7 @@ CREATE TABLE daily_product_buyers (
     day     BIGINT NOT NULL,
     product TEXT   NOT NULL,
     buyers  BIGINT NOT NULL,
-    members BYTEA  NOT NULL,
+    members /*blob*/ NOT NULL,
     PRIMARY KEY (app_id, day, product)
 ) /*sqlite: WITHOUT ROWID*/;
 
