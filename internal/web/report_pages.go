@@ -197,33 +197,10 @@ func reportErrors(v *view, err error) bool {
 	v.Errors = map[string]string{}
 	for _, fe := range verr.Errors {
 		if _, seen := v.Errors[fe.Field]; !seen {
-			v.Errors[fe.Field] = reportMessage(v, fe)
+			v.Errors[fe.Field] = v.areaMessage("reports", fe.Message)
 		}
 	}
 	return true
-}
-
-func reportMessage(v *view, fe model.FieldError) string {
-	switch fe.Field {
-	case "from", "to":
-		switch {
-		case strings.Contains(fe.Message, "at most"):
-			return v.T("reports.err.too_long", v.Int(report.MaxDays))
-		case strings.Contains(fe.Message, "before"):
-			return v.T("reports.err.reversed")
-		case strings.Contains(fe.Message, "date"):
-			return v.T("reports.err.date")
-		}
-	case "interval":
-		return v.T("reports.err.interval")
-	case "group_by":
-		return v.T("reports.err.group_by")
-	case "limit":
-		return v.T("reports.err.limit", v.Int(report.MaxTopCustomers))
-	case "compare":
-		return v.T("reports.err.compare")
-	}
-	return v.domainMessage(fe.Message)
 }
 
 // periodName names a report's days.

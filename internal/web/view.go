@@ -120,8 +120,26 @@ func (v *view) fieldErrors(err error, rename map[string]string) bool {
 // is held with each of them as %s, and gets them back, numbers formatted
 // for the language. A message the catalog does not hold is shown as it is.
 func (v *view) domainMessage(msg string) string {
-	if key := "err." + msg; v.msgs.Has(key) {
-		return v.T(key)
+	if s, ok := v.catalogMessage("err.", msg); ok {
+		return s
+	}
+	return msg
+}
+
+// areaMessage is domainMessage with an area's own wording first: a page
+// may say a shared message its own way under "<area>.err.<message>".
+func (v *view) areaMessage(area, msg string) string {
+	if s, ok := v.catalogMessage(area+".err.", msg); ok {
+		return s
+	}
+	return v.domainMessage(msg)
+}
+
+// catalogMessage looks msg up under prefix, as it is and then with its
+// values as %s.
+func (v *view) catalogMessage(prefix, msg string) (string, bool) {
+	if key := prefix + msg; v.msgs.Has(key) {
+		return v.T(key), true
 	}
 	var args []any
 	pattern := valueRe.ReplaceAllStringFunc(msg, func(s string) string {
@@ -134,10 +152,10 @@ func (v *view) domainMessage(msg string) string {
 		}
 		return "%s"
 	})
-	if key := "err." + pattern; len(args) > 0 && v.msgs.Has(key) {
-		return v.T(key, args...)
+	if key := prefix + pattern; len(args) > 0 && v.msgs.Has(key) {
+		return v.T(key, args...), true
 	}
-	return msg
+	return "", false
 }
 
 // valueRe matches the values a domain message quotes: numbers and quoted
