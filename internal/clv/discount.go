@@ -1,0 +1,23 @@
+package clv
+
+import "math"
+
+// Discounted sums any cumulative forecast of transactions over the horizon
+// the way CustomerValue does: expected(t) is the expected number of
+// transactions in the next t units, and the result is the total over the
+// horizon and the same total with each sub-period's share discounted. It
+// lets a caller value customers by another predictor (a heuristic when
+// there is too little data for BG/NBD) on exactly the same terms.
+func Discounted(expected func(units float64) float64, unitDays float64, o ValueOptions) (txns, discounted float64, err error) {
+	steps, err := o.grid(unitDays)
+	if err != nil {
+		return 0, 0, err
+	}
+	prev := 0.0
+	for _, st := range steps {
+		e := expected(st.units)
+		discounted += (e - prev) * math.Pow(1+o.AnnualDiscount, -st.days/daysPerYear)
+		prev = e
+	}
+	return prev, discounted, nil
+}
