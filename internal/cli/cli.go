@@ -30,6 +30,7 @@ Usage:
   pulse migrate   [flags]   apply pending database migrations and exit
   pulse demo      [flags]   create a demo account with two years of realistic sales history
   pulse loadtest  [flags]   send synthetic events to a running server and report throughput
+  pulse eval m4   [flags]   score the forecasting engine on the M4 weekly series
   pulse version             print the version
 
 Run "pulse <command> -h" for a command's flags. Every flag can also be set
@@ -53,6 +54,8 @@ func Run(ctx context.Context, env Env) int {
 		err = runLoadtest(ctx, env, args)
 	case "demo":
 		err = runDemo(ctx, env, args)
+	case "eval":
+		err = runEval(ctx, env, args)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, version.String())
 	case "help", "-h", "--help":
