@@ -57,6 +57,8 @@ type Writer struct {
 	// Owned by the writer goroutine.
 	seq  int64
 	locs map[string]*time.Location
+
+	onCommit func(appID string, events int)
 }
 
 type job struct {
@@ -224,7 +226,29 @@ func (w *Writer) process(group []*job) {
 			// client must see a server error, not the cause's meaning.
 			j.results, j.err = nil, fmt.Errorf("ingest: write failed: %v", j.err)
 		}
+		w.notify(j)
 		close(j.done)
+	}
+}
+
+// OnCommit sets fn to be told, after each commit, how many events were
+// stored for an app. Set it before the first Submit; fn runs on the writer
+// goroutine and must return at once.
+func (w *Writer) OnCommit(fn func(appID string, events int)) { w.onCommit = fn }
+
+// notify reports the events a committed job stored.
+func (w *Writer) notify(j *job) {
+	if w.onCommit == nil {
+		return
+	}
+	n := 0
+	for _, r := range j.results {
+		if r.Err == nil {
+			n++
+		}
+	}
+	if n > 0 {
+		w.onCommit(j.appID, n)
 	}
 }
 

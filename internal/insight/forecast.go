@@ -1,0 +1,203 @@
+package insight
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"pulse/internal/day"
+	"pulse/internal/forecast"
+	"pulse/internal/model"
+	"pulse/internal/money"
+)
+
+// Forecast is a metric's forecast with the history it was fitted on and
+// how well the same method did on that history.
+type Forecast struct {
+	Metric, Interval, Currency string
+	AsOf                       int64 // the last day the history may include
+	ComputedAt                 time.Time
+	// Model is the method whose numbers are in Points; Fitted is the model
+	// automatic selection chose. They differ when Fitted lost to the
+	// seasonal naive forecast in the backtest, and Points are the
+	// baseline's then.
+	Model, Kind, Fitted string
+	History             []Point
+	Points              []ForecastPoint
+	Accuracy            *Accuracy // nil when the history is too short to test
+	// Reason says why the method is simpler than ETS, or why there is no
+	// accuracy; empty when neither.
+	Reason string
+}
+
+// Point is one period's actual value.
+type Point struct {
+	Start, End int64 // day numbers, both included
+	Value      float64
+}
+
+// ForecastPoint is one future period with its 80% and 95% intervals.
+type ForecastPoint struct {
+	Start, End                       int64
+	Value, Lower80, Upper80, Lower95 float64
+	Upper95                          float64
+}
+
+// Accuracy is a rolling-origin backtest of the fitted method against the
+// seasonal naive forecast.
+type Accuracy struct {
+	Origins, Horizon        int
+	MASE, SMAPE, Coverage80 float64
+	BaselineMASE            float64
+	BeatsBaseline           bool
+	SeasonalPeriod          int
+}
+
+// origins is how many forecast origins the backtest tries: enough for a
+// stable average, few enough to refit in well under a second.
+const origins = 5
+
+// seasonality is the seasonal period and yearly period of each interval.
+func seasonality(interval string) forecast.Options {
+	switch interval {
+	case "day":
+		return forecast.Options{Period: 7, YearlyPeriod: 365, NonNegative: true}
+	case "week":
+		return forecast.Options{Period: 52, YearlyPeriod: 52, NonNegative: true}
+	}
+	return forecast.Options{Period: 12, YearlyPeriod: 12, NonNegative: true}
+}
+
+// ForecastParams is a forecast request, checked.
+type ForecastParams struct {
+	Metric, Interval string
+	Horizon          int
+	// AsOf is the last day the history may include: yesterday by default,
+	// the last complete day.
+	AsOf int64
+}
+
+// ForecastQuery is a forecast request as the client wrote it; empty
+// fields are absent.
+type ForecastQuery struct {
+	Metric, Interval, Horizon, AsOf string
+}
+
+// ParseForecast checks a forecast request; today is the app's local date.
+func ParseForecast(q ForecastQuery, today int64) (ForecastParams, error) {
+	verr := &model.ValidationError{}
+	p := ForecastParams{Metric: q.Metric, Interval: q.Interval, AsOf: today - 1}
+	if p.Metric == "" {
+		p.Metric = "revenue"
+	}
+	if !slices.Contains(Metrics, p.Metric) {
+		verr.Add("metric", "must be one of %s", strings.Join(Metrics, ", "))
+	}
+	if p.Interval == "" {
+		p.Interval = "day"
+	}
+	if !slices.Contains(Intervals, p.Interval) {
+		verr.Add("interval", "must be one of %s", strings.Join(Intervals, ", "))
+		return p, verr.Err()
+	}
+	p.Horizon = DefaultHorizon(p.Interval)
+	if q.Horizon != "" {
+		n, err := strconv.Atoi(q.Horizon)
+		if err != nil || n < 1 || n > MaxHorizon(p.Interval) {
+			verr.Add("horizon", "must be a whole number from 1 to %d for interval %s", MaxHorizon(p.Interval), p.Interval)
+		}
+		p.Horizon = n
+	}
+	if q.AsOf != "" {
+		p.AsOf = parseAsOf(verr, q.AsOf, today)
+	}
+	return p, verr.Err()
+}
+
+// parseAsOf reads ?as_of=, a date no later than today.
+func parseAsOf(verr *model.ValidationError, s string, today int64) int64 {
+	t, err := time.Parse(time.DateOnly, s)
+	switch {
+	case err != nil:
+		verr.Add("as_of", "must be a date such as 2026-11-20")
+	case day.Date(t.Date()) > today:
+		verr.Add("as_of", "must not be after today (%s in the app's time zone)", day.String(today))
+	default:
+		return day.Date(t.Date())
+	}
+	return today
+}
+
+// computeForecast fits and backtests one series.
+func (s *Service) computeForecast(ctx context.Context, appID, currency string, p ForecastParams) (*Forecast, error) {
+	exp, ok := money.Exponent(currency)
+	if !ok {
+		exp = 2
+	}
+	from := p.AsOf - int64(lookback[p.Interval]+2)*31
+	if p.Interval == "day" {
+		from = p.AsOf - int64(lookback["day"]) - 1
+	}
+	days, err := s.db.DailySales(ctx, appID, from, p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	ps, ys := buildSeries(days, p.Metric, p.Interval, exp, p.AsOf)
+	out := &Forecast{Metric: p.Metric, Interval: p.Interval, Currency: currency, AsOf: p.AsOf, ComputedAt: s.now()}
+	for i, pr := range ps {
+		out.History = append(out.History, Point{Start: pr.start, End: pr.end, Value: round(ys[i], exp)})
+	}
+	opts := seasonality(p.Interval)
+	var res forecast.Result
+	if len(ys) == 0 {
+		// Nothing sold yet: the forecast is zero, and says why.
+		res = forecast.Naive([]float64{0}, p.Horizon)
+		out.Reason = "no_history"
+	} else if res, err = forecast.Auto(ys, p.Horizon, opts); err != nil {
+		return nil, fmt.Errorf("insight: forecast %s by %s: %w", p.Metric, p.Interval, err)
+	}
+	out.Model, out.Kind, out.Fitted = res.Model, res.Kind, res.Model
+	if acc, err := forecast.Backtest(ys, p.Horizon, opts, origins); err == nil {
+		m := 1
+		if acc.Baseline != "Naive" {
+			m = opts.Period
+		}
+		out.Accuracy = &Accuracy{Origins: acc.Origins, Horizon: acc.Horizon, MASE: acc.MASE, SMAPE: acc.SMAPE,
+			Coverage80: acc.Coverage80, BaselineMASE: acc.BaselineMASE, BeatsBaseline: acc.BeatsBaseline,
+			SeasonalPeriod: m}
+		if !acc.BeatsBaseline && res.Kind != "seasonal_naive" && res.Kind != "naive" {
+			if m > 1 {
+				res = forecast.SeasonalNaive(ys, p.Horizon, m)
+			} else {
+				res = forecast.Naive(ys, p.Horizon)
+			}
+			out.Model, out.Kind = res.Model, res.Kind
+		}
+	} else if out.Reason == "" {
+		out.Reason = "too_short_to_test"
+	}
+	pr := lastComplete(p.AsOf, p.Interval)
+	for i := range res.Mean {
+		pr = next(pr, p.Interval)
+		fp := ForecastPoint{Start: pr.start, End: pr.end, Value: res.Mean[i],
+			Lower80: res.Lower80[i], Upper80: res.Upper80[i], Lower95: res.Lower95[i], Upper95: res.Upper95[i]}
+		// Sales cannot go below zero: an interval of a symmetric model that
+		// reaches below is cut at zero, as is a forecast of a falling trend.
+		for _, v := range []*float64{&fp.Value, &fp.Lower80, &fp.Upper80, &fp.Lower95, &fp.Upper95} {
+			*v = round(max(0, *v), exp)
+		}
+		out.Points = append(out.Points, fp)
+	}
+	return out, nil
+}
+
+// round rounds revenue to the currency's minor unit and counts to two
+// decimals, which is as exact as a forecast deserves.
+func round(v float64, exp int) float64 {
+	e := math.Pow10(max(exp, 2))
+	return math.Round(v*e) / e
+}
