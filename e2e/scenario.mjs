@@ -1,6 +1,6 @@
 // The browser walk through Pulse that e2e_test.go runs against a fresh
 // server: register, connect an app with its key, see the data arrive, read
-// and annotate a customer, switch language, log out.
+// and annotate a customer, switch language, read the forecast, log out.
 //
 // Environment: BASE_URL (required), ARTIFACTS (screenshot directory,
 // default ./artifacts). Exits non-zero on the first failed step, and on any
@@ -124,6 +124,36 @@ const steps = [
     });
   }],
 
+  ['send a sales history', async () => {
+    // Ten weeks of orders before today, so that the forecast has a history
+    // to fit and the customer models have repeat buyers to score. Sent
+    // before any page asks for the app's insights, whose first computation
+    // then takes it all in.
+    const events = [];
+    const now = Date.now();
+    for (let d = 1; d <= 70; d++) {
+      const day = new Date(now - d * 86_400_000);
+      const orders = 3 + (day.getUTCDay() === 6 ? 4 : 0) + (d % 3);
+      for (let k = 0; k < orders; k++) {
+        events.push({
+          type: 'purchase',
+          id: `hist_${d}_${k}`,
+          customer_id: `hist_c_${(d * 7 + k) % 40}`,
+          amount: `${20 + ((d * 13 + k * 7) % 50)}.00`,
+          purchased_at: new Date(day.getTime() + k * 60_000).toISOString(),
+          product: 'Tea',
+        });
+      }
+    }
+    const res = await fetch(`${BASE_URL}/api/v1/batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${state.key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    const text = await res.text();
+    check(res.status === 200, `POST /api/v1/batch answered ${res.status}, want 200: ${text}`);
+  }],
+
   ['connection connected', async () => {
     await page.locator('[data-test=connection-status][data-state=connected]')
       .waitFor({ state: 'attached', timeout: 15_000 });
@@ -163,6 +193,31 @@ const steps = [
     await shot('customer-ru');
   }],
 
+  ['forecast', async () => {
+    await clickAndLoad(page.locator('nav a[href$="/forecast"]').first());
+    // The insights are computed when first asked for; a page shown before
+    // that computation has ended is reloaded until the chart is there.
+    const band = page.locator('[data-test=forecast-chart] polygon[data-test=band-95]');
+    for (let tries = 0; (await band.count()) === 0; tries++) {
+      check(tries < 20, 'the forecast page shows no forecast chart with a 95% band');
+      await sleep(1_000);
+      await page.reload();
+    }
+    const table = await page.locator('[data-test=forecast-table] tbody tr').count();
+    check(table === 30, `the forecast table has ${table} rows, want 30 (the default horizon by day)`);
+    await shot('forecast-ru');
+    await onPhone('forecast-phone');
+    await page.selectOption('select[name=metric]', 'orders');
+    await page.selectOption('select[name=interval]', 'week');
+    await clickAndLoad(page.locator('form[data-test=forecast-form] [type=submit]'));
+    check(page.url().includes('metric=orders') && page.url().includes('interval=week'), `the form led to ${page.url()}`);
+    await shot('forecast-orders-by-week');
+    await clickAndLoad(page.locator('[data-test=at-risk-link]').first());
+    await page.locator('[data-test=customer-model]').waitFor();
+    await shot('customers-at-risk');
+    await onPhone('customers-at-risk-phone');
+  }],
+
   ['every other page', async () => {
     // Each page once, in Russian as the user left it: a page that breaks,
     // logs an error or trips the Content-Security-Policy fails the run.
@@ -171,6 +226,8 @@ const steps = [
       ['dashboard', ''], ['purchases', '/purchases'], ['sales report', '/reports'],
       ['products report', '/reports/products'], ['top customers', '/reports/customers'],
       ['cohorts', '/reports/cohorts'], ['segments', '/reports/segments'], ['trends', '/trends'],
+      ['forecast', '/forecast'], ['revenue forecast by month', '/forecast?metric=revenue&interval=month'],
+      ['customers at risk', '/forecast/at-risk'],
       ['api keys', '/keys'],
     ]) {
       await visit(`${BASE_URL}/apps/${app}${route}`);

@@ -12,6 +12,7 @@ import (
 	"pulse/internal/auth"
 	"pulse/internal/crm"
 	"pulse/internal/ingest"
+	"pulse/internal/insight"
 	"pulse/internal/ratelimit"
 	"pulse/internal/report"
 	"pulse/internal/store"
@@ -32,41 +33,43 @@ type Config struct {
 
 // API serves /api/v1.
 type API struct {
-	cfg     Config
-	log     *slog.Logger
-	db      *store.DB
-	auth    *auth.Service
-	apps    *apps.Service
-	keyRate *ratelimit.Limiter
-	origin  *http.CrossOriginProtection
-	writer  *ingest.Writer
-	crm     *crm.Service
-	now     func() time.Time
-	cookie  auth.Cookie
-	reports *report.Service
+	cfg      Config
+	log      *slog.Logger
+	db       *store.DB
+	auth     *auth.Service
+	apps     *apps.Service
+	keyRate  *ratelimit.Limiter
+	origin   *http.CrossOriginProtection
+	writer   *ingest.Writer
+	crm      *crm.Service
+	now      func() time.Time
+	cookie   auth.Cookie
+	reports  *report.Service
+	insights *insight.Service
 }
 
 // New returns the API.
 func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appSvc *apps.Service,
-	writer *ingest.Writer) *API {
+	writer *ingest.Writer, insights *insight.Service) *API {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
 	}
 	clock := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
 	return &API{
-		writer:  writer,
-		crm:     crm.New(db, now),
-		reports: report.New(db, now),
-		now:     clock,
-		cfg:     cfg,
-		log:     log,
-		db:      db,
-		auth:    authSvc,
-		apps:    appSvc,
-		keyRate: ratelimit.New(cfg.KeyRate, cfg.KeyBurst, clock),
-		origin:  http.NewCrossOriginProtection(),
-		cookie:  auth.Cookie{TrustProxy: cfg.TrustProxy},
+		writer:   writer,
+		insights: insights,
+		crm:      crm.New(db, now),
+		reports:  report.New(db, now),
+		now:      clock,
+		cfg:      cfg,
+		log:      log,
+		db:       db,
+		auth:     authSvc,
+		apps:     appSvc,
+		keyRate:  ratelimit.New(cfg.KeyRate, cfg.KeyBurst, clock),
+		origin:   http.NewCrossOriginProtection(),
+		cookie:   auth.Cookie{TrustProxy: cfg.TrustProxy},
 	}
 }
 

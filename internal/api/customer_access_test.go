@@ -34,7 +34,7 @@ var readRoutes = []struct {
 // /customers or /purchases, other than the ingestion endpoints, must be
 // added there.
 func TestReadRoutesAreAllChecked(t *testing.T) {
-	a := api.New(api.Config{KeyRate: 1, KeyBurst: 1}, slog.New(slog.DiscardHandler), nil, nil, nil, nil)
+	a := api.New(api.Config{KeyRate: 1, KeyBurst: 1}, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil)
 	listed := map[string]bool{}
 	for _, r := range readRoutes {
 		listed[r.method+" "+r.pattern] = true

@@ -40,7 +40,11 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, toCustomer(c, k.App.Currency))
+	out := customerDetailJSON{customerJSON: toCustomer(c, k.App.Currency)}
+	if snap := a.insights.Cached(k.App); snap != nil {
+		out.addScores(snap.Customers, c.ID)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -21,7 +21,7 @@ var httpMethods = []string{"get", "post", "put", "patch", "delete"}
 // table in step: every route is documented, every documented operation is
 // routed, and the document is well-formed enough for tools to load.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	a := api.New(api.Config{KeyRate: 1, KeyBurst: 1}, slog.New(slog.DiscardHandler), nil, nil, nil, nil)
+	a := api.New(api.Config{KeyRate: 1, KeyBurst: 1}, slog.New(slog.DiscardHandler), nil, nil, nil, nil, nil)
 
 	routes := map[string]bool{}
 	for _, r := range a.Routes() {

@@ -61,6 +61,9 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/reports/cohorts", a.key(model.ScopeFull, a.reportCohorts)},
 		{"GET", "/api/v1/reports/segments", a.key(model.ScopeFull, a.reportSegments)},
 		{"GET", "/api/v1/insights/trends", a.key(model.ScopeFull, a.insightTrends)},
+		{"GET", "/api/v1/insights/forecast", a.key(model.ScopeFull, a.insightForecast)},
+		{"GET", "/api/v1/insights/customers", a.key(model.ScopeFull, a.insightCustomers)},
+		{"POST", "/api/v1/insights/refresh", a.key(model.ScopeFull, a.insightRefresh)},
 
 		{"GET", "/api/v1/openapi.json", a.public(a.openAPI)},
 	}

@@ -13,6 +13,7 @@ import (
 	"pulse/internal/apps"
 	"pulse/internal/auth"
 	"pulse/internal/ingest"
+	"pulse/internal/insight"
 	"pulse/internal/metrics"
 	"pulse/internal/password"
 	"pulse/internal/store"
@@ -34,20 +35,26 @@ type Config struct {
 	Now func() time.Time
 	// Ingest tunes the event writer.
 	Ingest ingest.Config
+	// Insight tunes when forecasts and customer scores are recomputed.
+	Insight insight.Config
 }
 
 // App is a wired Pulse instance: its services and its HTTP handler.
 type App struct {
-	Auth    *auth.Service
-	Apps    *apps.Service
-	Metrics *metrics.Metrics
-	Writer  *ingest.Writer
-	Handler http.Handler
+	Auth     *auth.Service
+	Apps     *apps.Service
+	Metrics  *metrics.Metrics
+	Writer   *ingest.Writer
+	Insights *insight.Service
+	Handler  http.Handler
 }
 
-// Close stops the event writer after committing what it holds. Call it
-// after the HTTP server has stopped taking requests.
-func (a *App) Close() { a.Writer.Close() }
+// Close stops the event writer after committing what it holds, then the
+// insight job. Call it after the HTTP server has stopped taking requests.
+func (a *App) Close() {
+	a.Writer.Close()
+	a.Insights.Close()
+}
 
 // New wires the services on db and builds the handler for the whole site.
 // The middleware chain, outermost first: request id, access log and
@@ -63,11 +70,16 @@ func New(cfg Config, log *slog.Logger, db *store.DB) *App {
 		Metrics: metrics.New(),
 		Writer:  ingest.NewWriter(db, log, cfg.Ingest),
 	}
+	insightCfg := cfg.Insight
+	insightCfg.Now = cfg.Now
+	app.Insights = insight.New(db, log, insightCfg)
+	app.Writer.OnCommit(app.Insights.Accepted)
+	app.Insights.Start()
 	app.Apps.OnChange(app.Auth.ForgetApp)
 	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst, Now: cfg.Now},
-		log, db, app.Auth, app.Apps, app.Writer)
+		log, db, app.Auth, app.Apps, app.Writer, app.Insights)
 
-	pages, err := web.New(web.Config{TrustProxy: cfg.TrustProxy, Now: cfg.Now}, log, db, app.Auth, app.Apps)
+	pages, err := web.New(web.Config{TrustProxy: cfg.TrustProxy, Now: cfg.Now}, log, db, app.Auth, app.Apps, app.Insights)
 	if err != nil {
 		// The templates and catalogs are embedded in the binary: a broken
 		// one is a bug that every test of the server reports.

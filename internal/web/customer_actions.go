@@ -118,6 +118,7 @@ func (h *Web) erase(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err := h.crm.Erase(r.Context(), v.App.ID, r.PathValue("id")); err != nil {
 		return err
 	}
+	h.insights.Forget(v.App.ID)
 	http.Redirect(w, r, "/apps/"+url.PathEscape(v.App.ID)+"/customers?done=erased", http.StatusSeeOther)
 	return nil
 }

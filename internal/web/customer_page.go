@@ -23,6 +23,7 @@ type customerPageData struct {
 	Timeline []timelineItem
 	Pager    pager
 	Kinds    []model.NoteKind
+	Outlook  outlook
 }
 
 // attribute is one of the app's parameters of a customer, formatted.
@@ -81,7 +82,7 @@ func (h *Web) showCustomer(w http.ResponseWriter, r *http.Request, v *view, stat
 		v.Path = path
 	}
 	data := &customerPageData{C: c, Attrs: attributes(v, c.Attributes), Timeline: items, Kinds: noteKinds,
-		Pager: newPager(path, url.Values{}, cursor, tl.NextCursor)}
+		Pager: newPager(path, url.Values{}, cursor, tl.NextCursor), Outlook: h.outlook(v, c.ID)}
 	if data.Pager.Next != "" {
 		data.Pager.Next += "#timeline"
 	}

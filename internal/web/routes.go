@@ -48,6 +48,8 @@ func (h *Web) routes() []route {
 		{"GET /apps/{app_id}/reports/segments", h.inApp(h.segmentsReport)},
 		{"GET /apps/{app_id}/reports/segments.csv", h.inApp(h.segmentsCSV)},
 		{"GET /apps/{app_id}/trends", h.inApp(h.trendsPage)},
+		{"GET /apps/{app_id}/forecast", h.inApp(h.forecastPage)},
+		{"GET /apps/{app_id}/forecast/at-risk", h.inApp(h.atRiskPage)},
 	}
 }
 

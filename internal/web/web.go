@@ -19,6 +19,7 @@ import (
 	"pulse/internal/auth"
 	"pulse/internal/crm"
 	"pulse/internal/i18n"
+	"pulse/internal/insight"
 	"pulse/internal/report"
 	"pulse/internal/store"
 	"pulse/internal/trend"
@@ -45,17 +46,21 @@ type Web struct {
 	crm    *crm.Service
 	report *report.Service
 	trend  *trend.Service
-	msgs   i18n.Catalogs
-	pages  map[string]*template.Template
-	static http.Handler
-	origin *http.CrossOriginProtection
-	cookie auth.Cookie
-	now    func() time.Time
+	// insights serves forecasts and customer scores, shared with the API
+	// so that both show the same cached figures.
+	insights *insight.Service
+	msgs     i18n.Catalogs
+	pages    map[string]*template.Template
+	static   http.Handler
+	origin   *http.CrossOriginProtection
+	cookie   auth.Cookie
+	now      func() time.Time
 }
 
 // New parses every template and loads the catalogs; an error here is a
 // bug in the embedded files, found at start-up rather than on a page view.
-func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appSvc *apps.Service) (*Web, error) {
+func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appSvc *apps.Service,
+	insights *insight.Service) (*Web, error) {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -74,15 +79,16 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 	}
 	return &Web{
 		cfg: cfg, log: log, db: db, auth: authSvc, apps: appSvc,
-		crm:    crm.New(db, now),
-		report: report.New(db, now),
-		trend:  trend.New(db),
-		msgs:   msgs,
-		pages:  pages,
-		static: http.StripPrefix("/static/", http.FileServerFS(static)),
-		origin: http.NewCrossOriginProtection(),
-		cookie: auth.Cookie{TrustProxy: cfg.TrustProxy},
-		now:    func() time.Time { return now().UTC().Truncate(time.Microsecond) },
+		crm:      crm.New(db, now),
+		report:   report.New(db, now),
+		trend:    trend.New(db),
+		insights: insights,
+		msgs:     msgs,
+		pages:    pages,
+		static:   http.StripPrefix("/static/", http.FileServerFS(static)),
+		origin:   http.NewCrossOriginProtection(),
+		cookie:   auth.Cookie{TrustProxy: cfg.TrustProxy},
+		now:      func() time.Time { return now().UTC().Truncate(time.Microsecond) },
 	}, nil
 }
 
