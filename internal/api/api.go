@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"pulse/internal/apps"
@@ -46,6 +47,8 @@ type API struct {
 	cookie   auth.Cookie
 	reports  *report.Service
 	insights *insight.Service
+	// decoding holds a slot per batch being decoded (see decodeBatch).
+	decoding chan struct{}
 }
 
 // New returns the API.
@@ -59,6 +62,7 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 	return &API{
 		writer:   writer,
 		insights: insights,
+		decoding: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		crm:      crm.New(db, now),
 		reports:  report.New(db, now),
 		now:      clock,

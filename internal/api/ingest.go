@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -75,14 +76,36 @@ type batchResult struct {
 // ingestBatch is POST /api/v1/batch: every event is handled exactly as if
 // sent alone, in order, and one bad event never rejects the others. All the
 // batch's accepted events commit together.
+// decodeBatch decodes and checks a batch body in one of the decoding
+// slots: at most one fewer batch than there are processors is decoded at
+// once, so that the ingestion writer, whose single goroutine is what every
+// batch waits for, always finds a processor free. Left to the scheduler,
+// thirty-odd decoding goroutines take turns with it and slow it by a
+// tenth. The body is read before a slot is taken: a slow client must not
+// hold one.
+func (a *API) decodeBatch(ctx context.Context, body []byte, in *ingest.BatchInput, cur ingest.Currency,
+	received time.Time) ([]ingest.Item, error) {
+	select {
+	case a.decoding <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-a.decoding }()
+	if err := httpx.UnmarshalOuter(body, in); err != nil {
+		return nil, err
+	}
+	return ingest.DecodeBatch(*in, cur, received)
+}
+
 func (a *API) ingestBatch(w http.ResponseWriter, r *http.Request) error {
 	k := keyFrom(r.Context())
 	received := a.now()
-	var in ingest.BatchInput
-	if err := httpx.DecodeJSONOuter(w, r, ingest.MaxBatchBytes, &in); err != nil {
+	body, err := httpx.ReadBody(w, r, ingest.MaxBatchBytes)
+	if err != nil {
 		return err
 	}
-	items, err := ingest.DecodeBatch(in, appCurrency(k.App.Currency), received)
+	var in ingest.BatchInput
+	items, err := a.decodeBatch(r.Context(), body, &in, appCurrency(k.App.Currency), received)
 	if err != nil {
 		return err
 	}

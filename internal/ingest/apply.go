@@ -336,7 +336,7 @@ func (st *appState) flush(ctx context.Context, q *store.Queries) error {
 	if err := q.AddRollups(ctx, st.app.ID, st.deltas); err != nil {
 		return err
 	}
-	if err := q.AddBuyerOrders(ctx, st.app.ID, st.app.Timezone, st.deltas.Loc, st.buyerOrders); err != nil {
+	if err := q.AddBuyerOrders(ctx, st.app.ID, st.app.Timezone, st.deltas.Loc, st.buyerOrders, st.customers); err != nil {
 		return err
 	}
 	if len(st.products) > 0 {

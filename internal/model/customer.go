@@ -31,6 +31,11 @@ type Customer struct {
 	UpdatedAt  time.Time
 	ErasedAt   *time.Time
 	Stats      CustomerStats
+	// BuyerNo and FirstOrderAt are the buyer rollups' bookkeeping: the
+	// customer's number in the app's buyer sets (0 before the first order)
+	// and the time of the earliest order, refunded or not.
+	BuyerNo      int64
+	FirstOrderAt *time.Time
 }
 
 // CustomerStats are a customer's running purchase totals. Refunded

@@ -43,7 +43,12 @@ type productDayKey struct {
 // writer's transaction after the orders and their customers are stored:
 // when the rollups were built in another zone, or never, they are rebuilt
 // from the stored purchases instead, which include these orders.
-func (q *Queries) AddBuyerOrders(ctx context.Context, appID, tz string, loc *time.Location, orders []BuyerOrder) error {
+//
+// known holds customers as read in the same transaction, new ones
+// included, whose buyer numbers and first orders need not be read again;
+// customers it lacks are read.
+func (q *Queries) AddBuyerOrders(ctx context.Context, appID, tz string, loc *time.Location, orders []BuyerOrder,
+	known map[string]*model.Customer) error {
 	if len(orders) == 0 {
 		return nil
 	}
@@ -55,14 +60,35 @@ func (q *Queries) AddBuyerOrders(ctx context.Context, appID, tz string, loc *tim
 		return q.RebuildBuyers(ctx, appID, tz, loc)
 	}
 	wasNumbered := numbered
-	ids := make([]string, 0, len(orders))
+	buyers := map[string]*buyer{}
+	var ids []string
 	for _, o := range orders {
+		if _, ok := buyers[o.CustomerID]; ok {
+			continue
+		}
+		if c, ok := known[o.CustomerID]; ok {
+			b := &buyer{id: c.ID, no: c.BuyerNo}
+			if c.FirstOrderAt != nil {
+				b.first = sql.NullInt64{Int64: micros(*c.FirstOrderAt), Valid: true}
+			}
+			buyers[o.CustomerID] = b
+			continue
+		}
+		buyers[o.CustomerID] = nil
 		ids = append(ids, o.CustomerID)
 	}
-	slices.Sort(ids)
-	buyers, err := q.buyers(ctx, appID, slices.Compact(ids))
-	if err != nil {
-		return err
+	if len(ids) > 0 {
+		read, err := q.buyers(ctx, appID, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if b, ok := read[id]; ok {
+				buyers[id] = b
+			} else {
+				delete(buyers, id)
+			}
+		}
 	}
 	firsts := map[int64]int64{}
 	for _, o := range orders {
@@ -90,6 +116,12 @@ func (q *Queries) AddBuyerOrders(ctx context.Context, appID, tz string, loc *tim
 	}
 	if err := q.saveBuyers(ctx, appID, buyers); err != nil {
 		return err
+	}
+	for id, b := range buyers {
+		if c, ok := known[id]; ok && b.dirty {
+			first := fromMicros(b.first.Int64)
+			c.BuyerNo, c.FirstOrderAt = b.no, &first
+		}
 	}
 	if numbered == wasNumbered {
 		return nil

@@ -10,7 +10,7 @@ import (
 )
 
 const customerColumns = `app_id, id, name, email, phone, attributes, has_profile, created_at, updated_at,
-	erased_at, orders, revenue, refunds, refunded, first_purchase_at, last_purchase_at`
+	erased_at, orders, revenue, refunds, refunded, first_purchase_at, last_purchase_at, buyer_no, first_order_at`
 
 func scanCustomer(row scanner) (*model.Customer, error) {
 	var (
@@ -18,9 +18,11 @@ func scanCustomer(row scanner) (*model.Customer, error) {
 		name, email, phone, attrs sql.NullString
 		created, updated          int64
 		erased, firstBuy, lastBuy sql.NullInt64
+		buyerNo, firstOrder       sql.NullInt64
 	)
 	err := row.Scan(&c.AppID, &c.ID, &name, &email, &phone, &attrs, &c.HasProfile, &created, &updated,
-		&erased, &c.Stats.Orders, &c.Stats.Revenue, &c.Stats.Refunds, &c.Stats.Refunded, &firstBuy, &lastBuy)
+		&erased, &c.Stats.Orders, &c.Stats.Revenue, &c.Stats.Refunds, &c.Stats.Refunded, &firstBuy, &lastBuy,
+		&buyerNo, &firstOrder)
 	if err != nil {
 		return nil, err
 	}
@@ -28,6 +30,7 @@ func scanCustomer(row scanner) (*model.Customer, error) {
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	c.ErasedAt = fromNullMicros(erased)
 	c.Stats.FirstPurchaseAt, c.Stats.LastPurchaseAt = fromNullMicros(firstBuy), fromNullMicros(lastBuy)
+	c.BuyerNo, c.FirstOrderAt = buyerNo.Int64, fromNullMicros(firstOrder)
 	if c.Attributes, err = unmarshalAttrs(attrs); err != nil {
 		return nil, fmt.Errorf("customer %q attributes: %w", c.ID, err)
 	}

@@ -25,6 +25,11 @@ func (q *Queries) insertRows(ctx context.Context, op, head, tail string, width i
 	}
 	group := "(" + strings.Repeat("?, ", width-1) + "?)"
 	if q.dialect == SQLite {
+		// OR FAIL spares SQLite a statement journal: under the default
+		// ABORT a failing row must undo the rows before it in the same
+		// statement, so every page the statement changes is copied first.
+		// A failure fails the whole transaction here anyway.
+		head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
 		// SQLite runs in-process: what costs is parsing and setting up a
 		// statement, not the round trip. Full chunks of sqliteChunk rows
 		// share one statement prepared per transaction; the rest go one row
