@@ -219,6 +219,24 @@ func TestForecastAsOfAndParameters(t *testing.T) {
 			t.Errorf("empty shop history = %v", h)
 		}
 
+		// Sales from Wednesday Nov 4 make one whole week (Nov 9 to 15):
+		// too little for a forecast by week, enough by day.
+		short := trendShop(t, db, "short")
+		sendSales(t, short, weeklyPlan(16))
+		r = forecastOf(t, short, url.Values{"interval": {"week"}})
+		if r.str("reason") != "too_short" || r.str("model") != "None" {
+			t.Errorf("one week of history: reason %q, model %q", r.str("reason"), r.str("model"))
+		}
+		if f, _ := r.field("forecast"); len(f.([]any)) != 0 {
+			t.Errorf("one week of history gave a forecast: %v", f)
+		}
+		if h, _ := r.field("history"); len(h.([]any)) != 1 {
+			t.Errorf("one week of history: history %v", h)
+		}
+		if r = forecastOf(t, short, url.Values{}); len(r.body) == 0 || r.str("model") == "None" {
+			t.Errorf("16 days by day: %.200s", r.body)
+		}
+
 		s := trendShop(t, db, "asof")
 		sendSales(t, s, sales)
 		r = forecastOf(t, s, url.Values{"as_of": {"2026-10-01"}, "horizon": {"7"}})

@@ -13,6 +13,7 @@ import (
 	"pulse/internal/forecast"
 	"pulse/internal/model"
 	"pulse/internal/money"
+	"pulse/internal/store"
 )
 
 // Forecast is a metric's forecast with the history it was fitted on and
@@ -29,8 +30,10 @@ type Forecast struct {
 	History             []Point
 	Points              []ForecastPoint
 	Accuracy            *Accuracy // nil when the history is too short to test
-	// Reason says why the method is simpler than ETS, or why there is no
-	// accuracy; empty when neither.
+	// Reason is "no_history" (nothing sold yet: a zero forecast),
+	// "too_short" (fewer than MinPeriods whole periods, maybe none: no
+	// forecast at all) or "too_short_to_test" (a forecast without a backtest); empty
+	// otherwise.
 	Reason string
 }
 
@@ -56,6 +59,9 @@ type Accuracy struct {
 	BeatsBaseline           bool
 	SeasonalPeriod          int
 }
+
+// MinPeriods is the fewest whole periods a forecast is made from.
+const MinPeriods = 3
 
 // origins is how many forecast origins the backtest tries: enough for a
 // stable average, few enough to refit in well under a second.
@@ -152,6 +158,12 @@ func (s *Service) computeForecast(ctx context.Context, appID, currency string, p
 		out.History = append(out.History, Point{Start: pr.start, End: pr.end, Value: round(ys[i], exp)})
 	}
 	opts := seasonality(p.Interval)
+	if len(ys) < MinPeriods && (len(ys) > 0 || sold(days, p.AsOf)) {
+		// One or two periods give a level but no spread: any interval
+		// would be made up, so there is no forecast yet.
+		out.Model, out.Kind, out.Fitted, out.Reason = "None", "none", "None", "too_short"
+		return out, nil
+	}
 	var res forecast.Result
 	if len(ys) == 0 {
 		// Nothing sold yet: the forecast is zero, and says why.
@@ -193,6 +205,16 @@ func (s *Service) computeForecast(ctx context.Context, appID, currency string, p
 		out.Points = append(out.Points, fp)
 	}
 	return out, nil
+}
+
+// sold reports whether any day up to asOf has sales or new customers.
+func sold(days []store.DaySales, asOf int64) bool {
+	for _, d := range days {
+		if d.Day <= asOf && (d.Orders != 0 || d.Revenue != 0 || d.NewCustomers != 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // round rounds revenue to the currency's minor unit and counts to two

@@ -18,8 +18,10 @@ import (
 // forecastData is the forecast page.
 type forecastData struct {
 	Metrics, Intervals []string
-	// Empty is set when the metric has no history at all.
+	// Empty is set when the metric has no history at all, Short (the
+	// sentence saying so) when it has too little for a forecast.
 	Empty      bool
+	Short      string
 	Summary    string
 	ComputedAt string
 	// Model is the method in plain words, Tech its technical name.
@@ -180,6 +182,16 @@ func forecastPageData(v *view, f *insight.Forecast, p insight.ForecastParams) *f
 	}
 	d.Summary = v.T("forecast.summary", metric, v.T("forecast.per."+f.Interval), ahead, i18n.Date(v.Lang, day.Time(through)))
 	if d.Empty {
+		return d
+	}
+	if f.Reason == "too_short" {
+		need := v.N("forecast.span."+f.Interval, insight.MinPeriods)
+		if len(f.History) == 0 {
+			// Sales, but not one whole week or month yet.
+			d.Short = v.T("forecast.too_short_partial."+f.Interval, need)
+		} else {
+			d.Short = v.T("forecast.too_short", v.N("forecast.span."+f.Interval, int64(len(f.History))), need)
+		}
 		return d
 	}
 	period := seasonalPeriod(f)

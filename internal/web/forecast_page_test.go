@@ -320,3 +320,32 @@ func TestForecastPageWithoutSales(t *testing.T) {
 		t.Errorf("the navigation does not mark the forecast")
 	}
 }
+
+// TestForecastPageTooShort: with one whole week of sales and no whole
+// month, the forecasts by week and month say how much history there is and
+// how much they need, in both languages, and draw nothing; by day there
+// is a forecast.
+func TestForecastPageTooShort(t *testing.T) {
+	t.Parallel()
+	s := newInsightsSite(t, storetest.Open(t, store.SQLite))
+	b := s.registerInZone("short@example.com", "UTC")
+	// insightsNow, Friday Nov 20, is in a running week; sales over the 12
+	// days before it, from Sunday Nov 8, fill the week of Nov 9 to 15.
+	sendBuys(t, s, b.key, salesDays(12, func(int, time.Time) int { return 5 }, func() int64 { return 2500 }))
+	for _, c := range []struct{ lang, interval, want string }{
+		{"en", "week", "Only 1 week of sales so far: a forecast needs at least 3 weeks"},
+		{"ru", "week", "Пока продажи есть только за 1 неделю, а для прогноза нужно хотя бы 3 недели"},
+		{"en", "month", "Your sales so far do not fill a whole calendar month yet: a forecast needs at least 3 months"},
+		{"ru", "month", "Ваши продажи пока не заполняют ни одного целого календарного месяца, а для прогноза нужно хотя бы 3 месяца"},
+	} {
+		b.post("/lang", url.Values{"lang": {c.lang}, "back": {"/apps/" + b.appID}})
+		p := b.get("/apps/" + b.appID + "/forecast?interval=" + c.interval)
+		if p.status != http.StatusOK || !strings.Contains(p.body, `data-test="forecast-short"`) ||
+			!strings.Contains(squeeze(p.text()), c.want) || strings.Contains(p.body, "<polygon") {
+			t.Errorf("%s by %s: %d %s", c.lang, c.interval, p.status, squeeze(p.text()))
+		}
+	}
+	if p := b.get("/apps/" + b.appID + "/forecast"); !strings.Contains(p.body, "<polygon") {
+		t.Errorf("12 days by day drew no forecast: %s", squeeze(p.text()))
+	}
+}
