@@ -37,8 +37,8 @@ func Croston(y []float64, h int) Result {
 	if len(y) == 0 {
 		return res
 	}
-	a, b, _ := searchGrid(func(a, b float64) float64 { return crostonMSE(y, a, b) })
 	f := make([]float64, len(y))
+	a, b, _ := searchGrid(func(a, b float64) float64 { return crostonMSE(y, a, b, f) })
 	rate, first := croston(y, a, b, f)
 	res.Params["alpha"], res.Params["beta"] = a, b
 	setEmpiricalIntervals(&res, rate, y[first+1:], f[first+1:])
@@ -55,8 +55,8 @@ func TSB(y []float64, h int) Result {
 	if len(y) == 0 {
 		return res
 	}
-	a, b, _ := searchGrid(func(a, b float64) float64 { return tsbMSE(y, a, b) })
 	f := make([]float64, len(y))
+	a, b, _ := searchGrid(func(a, b float64) float64 { return tsbMSE(y, a, b, f) })
 	rate := tsb(y, a, b, f)
 	res.Params["alpha"], res.Params["beta"] = a, b
 	setEmpiricalIntervals(&res, rate, y, f)
@@ -66,8 +66,9 @@ func TSB(y []float64, h int) Result {
 // intermittentAuto returns Croston or TSB, whichever has the smaller
 // in-sample one-step mean squared error.
 func intermittentAuto(y []float64, h int) Result {
-	_, _, cm := searchGrid(func(a, b float64) float64 { return crostonMSE(y, a, b) })
-	_, _, tm := searchGrid(func(a, b float64) float64 { return tsbMSE(y, a, b) })
+	f := make([]float64, len(y))
+	_, _, cm := searchGrid(func(a, b float64) float64 { return crostonMSE(y, a, b, f) })
+	_, _, tm := searchGrid(func(a, b float64) float64 { return tsbMSE(y, a, b, f) })
 	if tm < cm {
 		return TSB(y, h)
 	}
@@ -107,34 +108,24 @@ func croston(y []float64, alpha, beta float64, f []float64) (rate float64, first
 	return size / interval, first
 }
 
-func crostonMSE(y []float64, alpha, beta float64) float64 {
-	first := -1
-	var size, interval, sse float64
-	k := 0
-	last := -1
-	for t, v := range y {
-		if first >= 0 {
-			d := v - size/interval
-			sse += d * d
-			k++
-		}
-		if v <= 0 {
-			continue
-		}
-		gap := float64(t - last)
-		if first < 0 {
-			first = t
-			size, interval = v, gap
-		} else {
-			size += alpha * (v - size)
-			interval += beta * (gap - interval)
-		}
-		last = t
-	}
-	if k == 0 {
+// crostonMSE is the mean squared one-step error of Croston with alpha and
+// beta, from the period after the first demand; f is scratch of len(y).
+func crostonMSE(y []float64, alpha, beta float64, f []float64) float64 {
+	_, first := croston(y, alpha, beta, f)
+	return meanSquaredError(y[first+1:], f[first+1:])
+}
+
+// meanSquaredError is the mean of (y − f)²; +Inf for no values.
+func meanSquaredError(y, f []float64) float64 {
+	if len(y) == 0 {
 		return math.Inf(1)
 	}
-	return sse / float64(k)
+	sse := 0.0
+	for t, v := range y {
+		d := v - f[t]
+		sse += d * d
+	}
+	return sse / float64(len(y))
 }
 
 // tsbStart initialises the probability as the share of periods with demand
@@ -172,23 +163,11 @@ func tsb(y []float64, alpha, beta float64, f []float64) float64 {
 	return prob * size
 }
 
-func tsbMSE(y []float64, alpha, beta float64) float64 {
-	prob, size := tsbStart(y)
-	sse := 0.0
-	for _, v := range y {
-		d := v - prob*size
-		sse += d * d
-		if v > 0 {
-			prob += beta * (1 - prob)
-			size += alpha * (v - size)
-		} else {
-			prob -= beta * prob
-		}
-	}
-	if len(y) == 0 {
-		return math.Inf(1)
-	}
-	return sse / float64(len(y))
+// tsbMSE is the mean squared one-step error of TSB with alpha and beta; f
+// is scratch of len(y).
+func tsbMSE(y []float64, alpha, beta float64, f []float64) float64 {
+	tsb(y, alpha, beta, f)
+	return meanSquaredError(y, f)
 }
 
 // searchGrid minimises mse over (a, b) in [0.01, 1]^2: a 0.05 grid, then a

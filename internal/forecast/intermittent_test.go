@@ -22,7 +22,7 @@ func TestCrostonByHand(t *testing.T) {
 		}
 	}
 	// MSE over periods 2..6: errors -1.5, -1.5, 4.5, -1.8, 0.2.
-	if mse := crostonMSE(y, 0.5, 0.5); !near(mse, (1.5*1.5*2+4.5*4.5+1.8*1.8+0.2*0.2)/5) {
+	if mse := crostonMSE(y, 0.5, 0.5, make([]float64, len(y))); !near(mse, (1.5*1.5*2+4.5*4.5+1.8*1.8+0.2*0.2)/5) {
 		t.Errorf("MSE %v", mse)
 	}
 }

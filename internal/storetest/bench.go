@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"pulse/internal/model"
 	"pulse/internal/rollup"
 	"pulse/internal/store"
@@ -124,21 +126,8 @@ func lifetimePurchases(rng *rand.Rand, n, nCust int, emit func(int, time.Time, i
 		rate, p float64 // purchases a day; drop-out chance
 		level   int64
 	}
-	gamma := func(shape float64) float64 { // Marsaglia–Tsang, shape ≥ 1
-		d := shape - 1.0/3
-		c := 1 / math.Sqrt(9*d)
-		for {
-			x := rng.NormFloat64()
-			v := 1 + c*x
-			if v <= 0 {
-				continue
-			}
-			v = v * v * v
-			if u := rng.Float64(); math.Log(u) < 0.5*x*x+d-d*v+d*math.Log(v) {
-				return d * v
-			}
-		}
-	}
+	src := rand.NewPCG(3, 4)
+	gamma := func(shape float64) float64 { return distuv.Gamma{Alpha: shape, Beta: 1, Src: src}.Rand() }
 	span := int64(benchTo.Sub(benchFrom))
 	var (
 		lives []life

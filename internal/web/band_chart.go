@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // bandPoint is one forecast period: the days it covers, both included, its
@@ -22,10 +21,7 @@ type bandPoint struct {
 // 80% one. It shares the viewBox, the value axis and the bars of chart,
 // so that the forecast reads like the other charts of the site.
 type bandChart struct {
-	Width, Height            float64
-	Left, Right, Top, Bottom float64
-	ZeroY                    float64
-	FontSize                 float64
+	plotFrame
 	// Bars are the history; Slots the forecast's periods, each a column
 	// whose tooltip gives the forecast and its intervals.
 	Bars  []chartBar
@@ -36,8 +32,8 @@ type bandChart struct {
 	Band95, Band80, Line string
 	// Split is where the forecast begins: the edge between the last bar
 	// and the first forecast period.
-	Split          float64
-	YTicks, XTicks []chartTick
+	Split  float64
+	XTicks []chartTick
 }
 
 // bandSlot is a forecast period's column.
@@ -45,9 +41,6 @@ type bandSlot struct {
 	X, W  float64
 	Title string
 }
-
-// PlotHeight is the height of the plot area.
-func (c bandChart) PlotHeight() float64 { return round1(c.Bottom - c.Top) }
 
 // bandLabels formats what the chart shows: values on the vertical axis,
 // the first day of a period under it, and the tooltips of a bar and of a
@@ -63,8 +56,6 @@ type bandLabels struct {
 // period, over a value axis with round steps that takes in every bar and
 // every interval bound, and zero.
 func newBandChart(history []chartPoint, future []bandPoint, l bandLabels) bandChart {
-	c := bandChart{Width: chartWidth, Height: chartHeight, FontSize: chartFont,
-		Top: chartPadTop, Right: chartWidth - chartPadRight, Bottom: chartHeight - chartXAxis}
 	lo, hi := int64(0), int64(0)
 	for _, p := range history {
 		lo, hi = min(lo, p.Value), max(hi, p.Value)
@@ -72,24 +63,8 @@ func newBandChart(history []chartPoint, future []bandPoint, l bandLabels) bandCh
 	for _, p := range future {
 		lo, hi = min(lo, p.Lower95, p.Lower80, p.Value), max(hi, p.Upper95, p.Upper80, p.Value)
 	}
-	ticks := axisTicks(lo, hi)
-	axisLo, axisHi := ticks[0], ticks[len(ticks)-1]
-	widest := 0
-	for _, t := range ticks {
-		widest = max(widest, utf8.RuneCountInString(l.Value(t)))
-	}
-	c.Left = round1(8 + float64(widest)*chartCharW)
-	span := float64(axisHi - axisLo)
-	y := func(v int64) float64 {
-		if span == 0 {
-			return c.Bottom
-		}
-		return round1(c.Top + float64(axisHi-v)/span*(c.Bottom-c.Top))
-	}
-	c.ZeroY = y(0)
-	for _, t := range ticks {
-		c.YTicks = append(c.YTicks, chartTick{Pos: y(t), Label: l.Value(t)})
-	}
+	frame, y := newPlotFrame(lo, hi, l.Value)
+	c := bandChart{plotFrame: frame}
 	n := len(history) + len(future)
 	if n == 0 {
 		return c

@@ -63,17 +63,54 @@ func weekdayFromMonday(d int64) int64 {
 	return ((d+3)%7 + 7) % 7
 }
 
-// chart is a bar chart laid out in the coordinates of its SVG viewBox.
-// The page scales it to its width, so the geometry is fixed here and only
-// the labels depend on the reader's language.
-type chart struct {
+// plotFrame is what every chart of the site shares: the SVG viewBox, the
+// plot area in its coordinates and the value axis with its grid lines.
+// Pages scale a chart to their width, so the geometry is fixed here and
+// only the labels depend on the reader's language.
+type plotFrame struct {
 	Width, Height            float64
 	Left, Right, Top, Bottom float64 // the plot area
 	ZeroY                    float64 // where the value 0 is
 	FontSize                 float64
-	Bars                     []chartBar
 	YTicks                   []chartTick
-	XTicks                   []chartTick
+}
+
+// PlotHeight is the height of the plot area.
+func (f plotFrame) PlotHeight() float64 { return round1(f.Bottom - f.Top) }
+
+// newPlotFrame lays out a value axis with round steps over lo to hi,
+// always including zero, leaving room on the left for its widest label,
+// and returns the frame with the y coordinate of a value.
+func newPlotFrame(lo, hi int64, label func(int64) string) (plotFrame, func(int64) float64) {
+	f := plotFrame{Width: chartWidth, Height: chartHeight, FontSize: chartFont,
+		Top: chartPadTop, Right: chartWidth - chartPadRight, Bottom: chartHeight - chartXAxis}
+	ticks := axisTicks(min(lo, 0), max(hi, 0))
+	axisLo, axisHi := ticks[0], ticks[len(ticks)-1]
+	widest := 0
+	for _, t := range ticks {
+		widest = max(widest, utf8.RuneCountInString(label(t)))
+	}
+	f.Left = round1(8 + float64(widest)*chartCharW)
+	span := float64(axisHi - axisLo)
+	y := func(v int64) float64 {
+		if span == 0 {
+			// Nothing but zeros: the zero line is the plot's floor.
+			return f.Bottom
+		}
+		return round1(f.Top + float64(axisHi-v)/span*(f.Bottom-f.Top))
+	}
+	f.ZeroY = y(0)
+	for _, t := range ticks {
+		f.YTicks = append(f.YTicks, chartTick{Pos: y(t), Label: label(t)})
+	}
+	return f, y
+}
+
+// chart is a bar chart laid out in the coordinates of its SVG viewBox.
+type chart struct {
+	plotFrame
+	Bars   []chartBar
+	XTicks []chartTick
 	// Line is the polyline of the points' Line values, "x,y x,y …" through
 	// the middle of their bars; "" when no point has one.
 	Line string
@@ -90,9 +127,6 @@ type chartBar struct {
 	Marked       bool
 	Title        string
 }
-
-// PlotHeight is the height of the plot area.
-func (c chart) PlotHeight() float64 { return round1(c.Bottom - c.Top) }
 
 // chartTick is an axis label at a position along its axis.
 type chartTick struct {
@@ -132,8 +166,6 @@ func newChart(points []chartPoint, l chartLabels) chart {
 // newOverlaidChart is newChart with o drawn over the bars; the value axis
 // takes the line's values in too.
 func newOverlaidChart(points []chartPoint, o chartOverlay, l chartLabels) chart {
-	c := chart{Width: chartWidth, Height: chartHeight, FontSize: chartFont,
-		Top: chartPadTop, Right: chartWidth - chartPadRight, Bottom: chartHeight - chartXAxis}
 	lo, hi := int64(0), int64(0)
 	for _, p := range points {
 		lo, hi = min(lo, p.Value), max(hi, p.Value)
@@ -141,26 +173,8 @@ func newOverlaidChart(points []chartPoint, o chartOverlay, l chartLabels) chart 
 	for _, v := range o.Line {
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	ticks := axisTicks(lo, hi)
-	axisLo, axisHi := ticks[0], ticks[len(ticks)-1]
-	widest := 0
-	for _, t := range ticks {
-		widest = max(widest, utf8.RuneCountInString(l.Value(t)))
-	}
-	c.Left = round1(8 + float64(widest)*chartCharW)
-
-	span := float64(axisHi - axisLo)
-	y := func(v int64) float64 {
-		if span == 0 {
-			// Nothing but zeros: the zero line is the plot's floor.
-			return c.Bottom
-		}
-		return round1(c.Top + float64(axisHi-v)/span*(c.Bottom-c.Top))
-	}
-	c.ZeroY = y(0)
-	for _, t := range ticks {
-		c.YTicks = append(c.YTicks, chartTick{Pos: y(t), Label: l.Value(t)})
-	}
+	frame, y := newPlotFrame(lo, hi, l.Value)
+	c := chart{plotFrame: frame}
 	if len(points) == 0 {
 		return c
 	}
