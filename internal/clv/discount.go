@@ -1,7 +1,5 @@
 package clv
 
-import "math"
-
 // Discounted sums any cumulative forecast of transactions over the horizon
 // the way CustomerValue does: expected(t) is the expected number of
 // transactions in the next t units, and the result is the total over the
@@ -13,11 +11,10 @@ func Discounted(expected func(units float64) float64, unitDays float64, o ValueO
 	if err != nil {
 		return 0, 0, err
 	}
-	prev := 0.0
-	for _, st := range steps {
-		e := expected(st.units)
-		discounted += (e - prev) * math.Pow(1+o.AnnualDiscount, -st.days/daysPerYear)
-		prev = e
+	path := make([]float64, len(steps))
+	for i, st := range steps {
+		path[i] = expected(st.units)
 	}
-	return prev, discounted, nil
+	txns, discounted = discount(steps, path, o.AnnualDiscount)
+	return txns, discounted, nil
 }

@@ -113,14 +113,21 @@ func expectedPath(bg BGNBD, s Summary, steps []step) []float64 {
 
 func value(bg BGNBD, gg GammaGamma, s Summary, o ValueOptions, steps []step, path []float64) Value {
 	v := Value{Customer: s.Customer, PAlive: bg.PAlive(s), ExpectedSpend: gg.ExpectedSpend(s)}
+	txns, discounted := discount(steps, path, o.AnnualDiscount)
+	v.ExpectedTxns = txns
+	v.Revenue = txns * v.ExpectedSpend
+	v.CLV = discounted * v.ExpectedSpend
+	return v
+}
+
+// discount sums cumulative expected transactions path at the step ends:
+// the total, and the total with each step's share discounted at the
+// annual rate as if paid at the step's end.
+func discount(steps []step, path []float64, rate float64) (total, discounted float64) {
 	prev := 0.0
 	for i, st := range steps {
-		inc := path[i] - prev
+		discounted += (path[i] - prev) * math.Pow(1+rate, -st.days/daysPerYear)
 		prev = path[i]
-		v.CLV += inc * math.Pow(1+o.AnnualDiscount, -st.days/daysPerYear)
 	}
-	v.ExpectedTxns = prev
-	v.Revenue = prev * v.ExpectedSpend
-	v.CLV *= v.ExpectedSpend
-	return v
+	return prev, discounted
 }
