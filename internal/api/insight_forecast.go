@@ -32,8 +32,14 @@ type forecastAccuracyJSON struct {
 	SeasonalPeriod int     `json:"seasonal_period"`
 }
 
+type forecastProductJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 type forecastJSON struct {
 	Metric      string                `json:"metric"`
+	Product     *forecastProductJSON  `json:"product"`
 	Interval    string                `json:"interval"`
 	Currency    *string               `json:"currency"`
 	AsOf        string                `json:"as_of"`
@@ -53,7 +59,7 @@ func (a *API) insightForecast(w http.ResponseWriter, r *http.Request) error {
 	app := keyFrom(r.Context()).App
 	q := r.URL.Query()
 	p, err := insight.ParseForecast(insight.ForecastQuery{Metric: q.Get("metric"), Interval: q.Get("interval"),
-		Horizon: q.Get("horizon"), AsOf: q.Get("as_of")}, day.Of(a.now(), insight.Location(app)))
+		Horizon: q.Get("horizon"), AsOf: q.Get("as_of"), Product: q.Get("product")}, day.Of(a.now(), insight.Location(app)))
 	if err != nil {
 		return err
 	}
@@ -71,6 +77,9 @@ func toForecast(f *insight.Forecast, horizon int) forecastJSON {
 		History: make([]forecastPointJSON, len(f.History)), Forecast: make([]forecastPointJSON, len(f.Points))}
 	if f.Metric == "revenue" {
 		out.Currency = &f.Currency
+	}
+	if f.Product != "" {
+		out.Product = &forecastProductJSON{ID: f.Product, Name: f.ProductName}
 	}
 	if f.Reason != "" {
 		out.Reason = &f.Reason

@@ -3,6 +3,8 @@ package api_test
 import (
 	"math"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -261,6 +263,80 @@ func TestForecastAsOfAndParameters(t *testing.T) {
 			if got := r.str("errors.0.field"); got != field {
 				t.Errorf("%s: error on %s, want %s", q, got, field)
 			}
+		}
+	})
+}
+
+// TestForecastOfAProduct: a product's forecast rests on its own daily
+// sales (checked against the sales sent); a product sold on few days gets
+// Croston or TSB, a product sold daily gets ETS; an unknown product and
+// new customers of a product are 422s.
+func TestForecastOfAProduct(t *testing.T) {
+	t.Parallel()
+	sales := salesFor(150, func(i int, d time.Time) []sale {
+		out := repeat(d, 8+i%3, "daily", func(k int) int64 { return 1200 + int64(k*40) })
+		if i%6 == 0 { // about one day in six
+			out = append(out, sale{day: d, product: "rare", cents: 9900})
+		}
+		return out
+	})
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := trendShop(t, db, "products")
+		sendSales(t, s, sales)
+		for _, c := range []struct {
+			product, metric string
+			kinds           []string
+		}{
+			{"rare", "orders", []string{"croston", "tsb"}},
+			{"rare", "revenue", []string{"croston", "tsb"}},
+			{"daily", "orders", []string{"ets", "seasonal_naive", "naive"}},
+		} {
+			r := forecastOf(t, s, url.Values{"product": {c.product}, "metric": {c.metric}})
+			if id, _ := r.field("product.id"); id != c.product {
+				t.Errorf("%s: product = %v", c.product, id)
+			}
+			if name, _ := r.field("product.name"); name != "Item "+c.product {
+				t.Errorf("%s: product name = %v", c.product, name)
+			}
+			if k := r.str("model_kind"); !slices.Contains(c.kinds, k) {
+				t.Errorf("%s %s: model %s (%s), want one of %v", c.product, c.metric, r.str("model"), k, c.kinds)
+			}
+			var mine []sale
+			for _, x := range sales {
+				if x.product == c.product {
+					mine = append(mine, x)
+				}
+			}
+			want := bruteBuckets(mine, c.metric, "day", trendToday.AddDate(0, 0, -1))
+			hist, _ := r.field("history")
+			h := hist.([]any)
+			if len(h) != len(want) {
+				t.Fatalf("%s: %d days of history, want %d", c.product, len(h), len(want))
+			}
+			for i, w := range want {
+				if m := h[i].(map[string]any); m["period_start"] != w.start || math.Abs(m["value"].(float64)-w.value) > 0.005 {
+					t.Fatalf("%s %s history[%d] = %v, want %+v", c.product, c.metric, i, m, w)
+				}
+			}
+			fc, _ := r.field("forecast")
+			for _, x := range fc.([]any) {
+				if v := x.(map[string]any)["value"].(float64); v < 0 {
+					t.Errorf("%s: negative forecast %v", c.product, v)
+				}
+			}
+		}
+		for q, field := range map[string]string{
+			"product=nothing":                     "product",
+			"product=rare&metric=new_customers":   "metric",
+			"product=" + strings.Repeat("x", 129): "product",
+		} {
+			r := s.get("/api/v1/insights/forecast?" + q)
+			if r.status != 422 || r.str("errors.0.field") != field {
+				t.Errorf("%.40s: %d %s", q, r.status, r.body)
+			}
+		}
+		if r := forecastOf(t, s, url.Values{}); r.json.(map[string]any)["product"] != nil {
+			t.Errorf("the shop's forecast names a product: %.200s", r.body)
 		}
 	})
 }

@@ -20,8 +20,11 @@ import (
 // how well the same method did on that history.
 type Forecast struct {
 	Metric, Interval, Currency string
-	AsOf                       int64 // the last day the history may include
-	ComputedAt                 time.Time
+	// Product is the product whose sales are forecast, with its last
+	// known name; empty for the whole shop.
+	Product, ProductName string
+	AsOf                 int64 // the last day the history may include
+	ComputedAt           time.Time
 	// Model is the method whose numbers are in Points; Fitted is the model
 	// automatic selection chose. They differ when Fitted lost to the
 	// seasonal naive forecast in the backtest, and Points are the
@@ -60,6 +63,9 @@ type Accuracy struct {
 	SeasonalPeriod          int
 }
 
+// maxProductLen is the longest product id ingestion accepts.
+const maxProductLen = 128
+
 // MinPeriods is the fewest whole periods a forecast is made from.
 const MinPeriods = 3
 
@@ -81,7 +87,11 @@ func seasonality(interval string) forecast.Options {
 // ForecastParams is a forecast request, checked.
 type ForecastParams struct {
 	Metric, Interval string
-	Horizon          int
+	// Product narrows the forecast to one product's orders or revenue,
+	// from the daily product rollup; such series are often intermittent,
+	// and get Croston or TSB then.
+	Product string
+	Horizon int
 	// AsOf is the last day the history may include: yesterday by default,
 	// the last complete day.
 	AsOf int64
@@ -90,18 +100,24 @@ type ForecastParams struct {
 // ForecastQuery is a forecast request as the client wrote it; empty
 // fields are absent.
 type ForecastQuery struct {
-	Metric, Interval, Horizon, AsOf string
+	Metric, Interval, Horizon, AsOf, Product string
 }
 
 // ParseForecast checks a forecast request; today is the app's local date.
 func ParseForecast(q ForecastQuery, today int64) (ForecastParams, error) {
 	verr := &model.ValidationError{}
-	p := ForecastParams{Metric: q.Metric, Interval: q.Interval, AsOf: today - 1}
+	p := ForecastParams{Metric: q.Metric, Interval: q.Interval, AsOf: today - 1, Product: q.Product}
 	if p.Metric == "" {
 		p.Metric = "revenue"
 	}
-	if !slices.Contains(Metrics, p.Metric) {
+	switch {
+	case !slices.Contains(Metrics, p.Metric):
 		verr.Add("metric", "must be one of %s", strings.Join(Metrics, ", "))
+	case p.Product != "" && p.Metric == "new_customers":
+		verr.Add("metric", "must be revenue or orders for a product: customers are new to the shop, not to a product")
+	}
+	if len(p.Product) > maxProductLen {
+		verr.Add("product", "must be at most %d bytes", maxProductLen)
 	}
 	if p.Interval == "" {
 		p.Interval = "day"
@@ -144,20 +160,35 @@ func (s *Service) computeForecast(ctx context.Context, appID, currency string, p
 	if !ok {
 		exp = 2
 	}
-	from := p.AsOf - int64(lookback[p.Interval]+2)*31
-	if p.Interval == "day" {
-		from = p.AsOf - int64(lookback["day"]) - 1
+	// Enough days for lookback whole periods and the partial ones at
+	// either end.
+	from := p.AsOf - int64(lookback[p.Interval]+2)*map[string]int64{"day": 1, "week": 7, "month": 31}[p.Interval]
+	out := &Forecast{Metric: p.Metric, Interval: p.Interval, Currency: currency, AsOf: p.AsOf, ComputedAt: s.now(),
+		Product: p.Product}
+	opts := seasonality(p.Interval)
+	var (
+		days []store.DaySales
+		err  error
+	)
+	if p.Product == "" {
+		days, err = s.db.DailySales(ctx, appID, from, p.AsOf)
+	} else {
+		var known bool
+		if out.ProductName, known, err = s.db.ProductName(ctx, appID, p.Product); err == nil && !known {
+			return nil, model.Invalid("product", "is not a product this app has sold (a product_id, or an item name for items without one)")
+		}
+		if err == nil {
+			days, err = s.db.ProductDailySales(ctx, appID, p.Product, from, p.AsOf)
+		}
+		opts.Intermittent = true
 	}
-	days, err := s.db.DailySales(ctx, appID, from, p.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	ps, ys := buildSeries(days, p.Metric, p.Interval, exp, p.AsOf)
-	out := &Forecast{Metric: p.Metric, Interval: p.Interval, Currency: currency, AsOf: p.AsOf, ComputedAt: s.now()}
 	for i, pr := range ps {
 		out.History = append(out.History, Point{Start: pr.start, End: pr.end, Value: round(ys[i], exp)})
 	}
-	opts := seasonality(p.Interval)
 	if len(ys) < MinPeriods && (len(ys) > 0 || sold(days, p.AsOf)) {
 		// One or two periods give a level but no spread: any interval
 		// would be made up, so there is no forecast yet.

@@ -88,6 +88,9 @@ type pastEntry struct {
 	snap  *Snapshot
 }
 
+// maxCachedForecasts bounds the forecasts a snapshot keeps.
+const maxCachedForecasts = 256
+
 // pastKept bounds the snapshots kept for past dates: a client paging
 // through one date's customers reuses it, and a few such clients fit.
 const pastKept = 8
@@ -385,6 +388,15 @@ func (snap *Snapshot) Forecast(ctx context.Context, s *Service, app model.App, p
 		return nil, err
 	}
 	snap.mu.Lock()
+	if p.Product != "" && len(snap.forecasts) >= maxCachedForecasts {
+		// A product's forecast is asked for now and then, and there may
+		// be thousands of products: keep the shop's, drop the products'.
+		for k := range snap.forecasts {
+			if k.Product != "" {
+				delete(snap.forecasts, k)
+			}
+		}
+	}
 	snap.forecasts[p] = f
 	snap.mu.Unlock()
 	return f, nil

@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
 
 // DaySales are an app's totals for one day from the daily rollups; Day
 // numbers the local date in the app's time zone (package day).
@@ -28,4 +32,29 @@ func scanDaySales(row scanner) (DaySales, error) {
 	var d DaySales
 	err := row.Scan(&d.Day, &d.Orders, &d.Revenue, &d.Units, &d.Refunds, &d.Refunded, &d.NewCustomers)
 	return d, err
+}
+
+// ProductDailySales returns one product's daily orders, units and revenue
+// (with refunds) from day from to day to, both included, in day order,
+// from the daily_products rollup; NewCustomers is zero. Days without sales
+// have no row.
+func (q *Queries) ProductDailySales(ctx context.Context, appID, product string, from, to int64) ([]DaySales, error) {
+	return queryAll(ctx, q, "store.ProductDailySales",
+		`SELECT day, orders, revenue, units, refunds, refunded, 0 FROM daily_products
+		WHERE app_id = ? AND day >= ? AND day <= ? AND product = ? ORDER BY day`,
+		[]any{appID, from, to, product}, scanDaySales)
+}
+
+// ProductName returns a product's last known name, and false when the app
+// has never sold it.
+func (q *Queries) ProductName(ctx context.Context, appID, product string) (string, bool, error) {
+	var name string
+	err := q.queryRow(ctx, `SELECT name FROM products WHERE app_id = ? AND product = ?`, appID, product).Scan(&name)
+	if err == sql.ErrNoRows {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("store.ProductName: %w", err)
+	}
+	return name, true, nil
 }

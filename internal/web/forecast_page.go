@@ -36,6 +36,9 @@ type forecastData struct {
 	Total         string
 	Rows          []forecastRow
 	AtRiskURL     string
+	// Product is the product forecast, "" for the whole shop; ShopURL is
+	// the same forecast for the whole shop.
+	Product, ShopURL string
 }
 
 // forecastAccuracy is how well the method did on the app's own past data,
@@ -110,8 +113,8 @@ func (h *Web) forecastPage(w http.ResponseWriter, r *http.Request, v *view) erro
 	v.Nav = "forecast"
 	in := r.URL.Query()
 	fq := insight.ForecastQuery{Metric: strings.TrimSpace(in.Get("metric")), Interval: strings.TrimSpace(in.Get("interval")),
-		Horizon: strings.TrimSpace(in.Get("horizon"))}
-	v.Form = url.Values{"metric": {fq.Metric}, "interval": {fq.Interval}, "horizon": {fq.Horizon}}
+		Horizon: strings.TrimSpace(in.Get("horizon")), Product: in.Get("product")}
+	v.Form = url.Values{"metric": {fq.Metric}, "interval": {fq.Interval}, "horizon": {fq.Horizon}, "product": {fq.Product}}
 	if fq.Metric == "" {
 		v.Form.Set("metric", insight.Metrics[0])
 	}
@@ -127,6 +130,13 @@ func (h *Web) forecastPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		v.Alert = v.T("forecast.shown_default")
 	}
 	f, err := h.insights.ForecastFor(r.Context(), *v.App, p)
+	var verr *model.ValidationError
+	if errors.As(err, &verr) && p.Product != "" {
+		// A product this app never sold: the shop's forecast instead.
+		v.Alert, p.Product = v.T("forecast.err.product"), ""
+		v.Form.Set("product", "")
+		f, err = h.insights.ForecastFor(r.Context(), *v.App, p)
+	}
 	if err != nil {
 		return err
 	}
@@ -181,6 +191,11 @@ func forecastPageData(v *view, f *insight.Forecast, p insight.ForecastParams) *f
 		through = f.History[n-1].End
 	}
 	d.Summary = v.T("forecast.summary", metric, v.T("forecast.per."+f.Interval), ahead, i18n.Date(v.Lang, day.Time(through)))
+	if f.Product != "" {
+		d.Product = f.ProductName
+		shop := url.Values{"metric": {f.Metric}, "interval": {f.Interval}, "horizon": {strconv.Itoa(p.Horizon)}}
+		d.ShopURL = appPath(v, "/forecast") + "?" + shop.Encode()
+	}
 	if d.Empty {
 		return d
 	}

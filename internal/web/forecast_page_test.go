@@ -349,3 +349,36 @@ func TestForecastPageTooShort(t *testing.T) {
 		t.Errorf("12 days by day drew no forecast: %s", squeeze(p.text()))
 	}
 }
+
+// TestForecastPageOfAProduct: the products report's link opens the
+// forecast of one product's orders, which is the API's; the form keeps
+// the product; a product the app never sold gives the shop's forecast
+// with a word why.
+func TestForecastPageOfAProduct(t *testing.T) {
+	t.Parallel()
+	s := newInsightsSite(t, storetest.Open(t, store.SQLite))
+	b := s.registerInZone("product-forecast@example.com", "UTC")
+	sendBuys(t, s, b.key, weeklySales()) // every purchase is of "Tea"
+	p := b.get("/apps/" + b.appID + "/forecast?metric=orders&product=Tea")
+	if p.status != http.StatusOK || !strings.Contains(squeeze(p.text()), "Sales of one product: Tea.") ||
+		!strings.Contains(p.body, `<input type="hidden" name="product" value="Tea">`) {
+		t.Fatalf("product forecast page: %d %s", p.status, squeeze(p.text()))
+	}
+	var api apiForecast
+	s.apiJSON(b.key, "/api/v1/insights/forecast?metric=orders&product=Tea", &api)
+	if len(api.Forecast) == 0 {
+		t.Fatalf("the API has no product forecast: %+v", api)
+	}
+	for _, pt := range api.Forecast {
+		f := func(x float64) string { return forecastValue("en", "orders", x) }
+		want := fmt.Sprintf("%s %s – %s %s – %s", f(pt.Value), f(pt.Lower80), f(pt.Upper80), f(pt.Lower95), f(pt.Upper95))
+		if got := rowText(t, p, "point-"+pt.PeriodStart); !strings.HasSuffix(got, " "+want) {
+			t.Errorf("row %s\n got %q\nwant …%q", pt.PeriodStart, got, want)
+		}
+	}
+	p = b.get("/apps/" + b.appID + "/forecast?metric=orders&product=Coffee")
+	if p.status != http.StatusOK || !strings.Contains(p.text(), "This app has not sold that product") ||
+		strings.Contains(p.body, `data-test="forecast-product"`) || !strings.Contains(p.body, "<polygon") {
+		t.Errorf("unknown product: %d %s", p.status, squeeze(p.text()))
+	}
+}

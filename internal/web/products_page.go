@@ -23,6 +23,7 @@ type productsData struct {
 // ShareWidth the same as the length of its bar, out of 100.
 type productRow struct {
 	ID, Name, Category              string
+	ForecastURL                     string
 	Revenue, Refunds, Units, Orders string
 	Customers, Share, PrevRevenue   string
 	ShareWidth                      float64
@@ -102,7 +103,8 @@ func productsPage(v *view, rep *report.Products) *productsData {
 		row := productRow{ID: p.Product, Name: name, Category: p.Category, Revenue: v.Money(p.Revenue),
 			Refunds: v.Money(p.Refunds), Units: v.Int(p.Units), Orders: v.Int(p.Orders), Customers: v.Int(p.Customers),
 			Share: "—", PrevRevenue: v.Money(p.PreviousRevenue),
-			Change: reportChange(v, p.Revenue, p.PreviousRevenue, true, p.PreviousRevenue != 0 || p.Revenue == 0, money)}
+			ForecastURL: appPath(v, "/forecast") + "?" + url.Values{"product": {p.Product}, "metric": {"orders"}}.Encode(),
+			Change:      reportChange(v, p.Revenue, p.PreviousRevenue, true, p.PreviousRevenue != 0 || p.Revenue == 0, money)}
 		if s, ok := p.ShareOfRevenue(total); ok {
 			row.Share, row.ShareWidth = v.Pct(s/100), round1(max(0, s))
 		}

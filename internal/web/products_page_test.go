@@ -26,12 +26,12 @@ func TestProductsReportFigures(t *testing.T) {
 			texts []string
 		}{
 			{"en", map[string]string{
-				"product-teapot": "Teapot teapot ware $120.00 48.0% 2 2 2 $0.00 $0.00 Increase on the previous period: ▲ new",
-				"product-cup":    "Cup cup ware $70.00 28.0% 2 2 2 $30.00 $20.00 Increase on the previous period: ▲ +$50.00 (+250.0%)",
-				"product-tea":    "Tea tea food $60.00 24.0% 3 2 1 $0.00 $100.00 Decrease on the previous period: ▼ −$40.00 (−40.0%)",
+				"product-teapot": "Teapot teapot ware Forecast $120.00 48.0% 2 2 2 $0.00 $0.00 Increase on the previous period: ▲ new",
+				"product-cup":    "Cup cup ware Forecast $70.00 28.0% 2 2 2 $30.00 $20.00 Increase on the previous period: ▲ +$50.00 (+250.0%)",
+				"product-tea":    "Tea tea food Forecast $60.00 24.0% 3 2 1 $0.00 $100.00 Decrease on the previous period: ▼ −$40.00 (−40.0%)",
 			}, []string{"Products by revenue, $250.00 in total", "Nov 11, 2026 – Nov 20, 2026, compared with Nov 1, 2026 – Nov 10, 2026"}},
 			{"ru", map[string]string{
-				"product-cup": "Cup cup ware 70,00" + nbsp + "$ 28,0" + nbsp + "% 2 2 2 30,00" + nbsp + "$ 20,00" + nbsp +
+				"product-cup": "Cup cup ware Прогноз 70,00" + nbsp + "$ 28,0" + nbsp + "% 2 2 2 30,00" + nbsp + "$ 20,00" + nbsp +
 					"$ Рост по сравнению с предыдущим периодом: ▲ +50,00" + nbsp + "$ (+250,0" + nbsp + "%)",
 			}, []string{"Товары по выручке, всего 250,00" + nbsp + "$", "11 ноября 2026 – 20 ноября 2026"}},
 		} {
@@ -58,6 +58,10 @@ func TestProductsReportFigures(t *testing.T) {
 		order := regexp.MustCompile(`data-test="product-([a-z]+)"`).FindAllStringSubmatch(p.body, -1)
 		if len(order) != 3 || order[0][1] != "teapot" || order[1][1] != "cup" || order[2][1] != "tea" {
 			t.Errorf("product order: %v", order)
+		}
+		// Each product links to the forecast of its orders.
+		if !strings.Contains(p.body, `href="/apps/`+b.appID+`/forecast?metric=orders&amp;product=teapot" data-test="forecast-link"`) {
+			t.Errorf("no link to the teapot's forecast")
 		}
 		for _, w := range []string{"48", "28", "24"} {
 			if !strings.Contains(p.body, `<rect width="`+w+`" height="8" fill="#2f6fde"/>`) {
