@@ -186,9 +186,6 @@ type customerScoringJSON struct {
 	Spend        string    `json:"spend"`
 }
 
-// scoreHorizon90 is the short horizon of a customer's expected purchases.
-const scoreHorizon90 = 90
-
 func (out *customerDetailJSON) addScores(cm *insight.CustomerModel, id string) {
 	out.Insights = &customerScoringJSON{ComputedAt: cm.ComputedAt, AsOf: day.String(cm.AsOf),
 		HorizonDays: insight.DefaultHorizonDays, DiscountRate: insight.DefaultDiscountRate, Method: cm.Method, Spend: cm.Spend}
@@ -198,7 +195,7 @@ func (out *customerDetailJSON) addScores(cm *insight.CustomerModel, id string) {
 	}
 	v := cm.ValueOf(c, insight.DefaultHorizonDays, insight.DefaultDiscountRate)
 	row := toCustomerScore(c, v, cm.Currency)
-	e90 := round4(cm.ValueOf(c, scoreHorizon90, insight.DefaultDiscountRate).ExpectedPurchases)
+	e90 := round4(cm.ValueOf(c, insight.ShortHorizonDays, insight.DefaultDiscountRate).ExpectedPurchases)
 	seg := string(c.Segment)
 	out.Segment, out.PAlive, out.ExpectedPurchases90d = &seg, row.PAlive, &e90
 	out.ExpectedPurchases, out.ExpectedRevenue, out.CLV, out.AtRisk = &row.ExpectedPurchases, &row.ExpectedRevenue, &row.CLV, &row.AtRisk

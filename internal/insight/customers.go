@@ -91,8 +91,10 @@ type valueKey struct {
 }
 
 // Default horizon and discount rate of a valuation: a year ahead, at 10 %
-// a year.
+// a year; a customer's expected purchases are also shown ShortHorizonDays
+// ahead.
 const (
+	ShortHorizonDays    = 90
 	DefaultHorizonDays  = 365
 	MaxHorizonDays      = 3 * 365
 	DefaultDiscountRate = 0.10

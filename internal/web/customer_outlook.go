@@ -20,10 +20,6 @@ type outlook struct {
 	AtRiskURL            string
 }
 
-// outlookHorizon90 is the short horizon of a customer's expected
-// purchases, beside the year of the valuation.
-const outlookHorizon90 = 90
-
 // outlook reads a customer's scores from the app's cached snapshot; it
 // never waits for the models, which the first view of a page starts.
 func (h *Web) outlook(v *view, id string) outlook {
@@ -40,7 +36,7 @@ func (h *Web) outlook(v *view, id string) outlook {
 		return outlook{State: "erased"}
 	}
 	year := cm.ValueOf(c, insight.DefaultHorizonDays, insight.DefaultDiscountRate)
-	short := cm.ValueOf(c, outlookHorizon90, insight.DefaultDiscountRate)
+	short := cm.ValueOf(c, insight.ShortHorizonDays, insight.DefaultDiscountRate)
 	return outlook{State: "scored", PAlive: probabilityText(v, c.PAlive),
 		Expected90: purchasesText(v, short.ExpectedPurchases), Expected: purchasesText(v, year.ExpectedPurchases),
 		Revenue: majorMoney(v, year.ExpectedRevenue), CLV: majorMoney(v, year.CLV), AtRisk: c.AtRisk,
