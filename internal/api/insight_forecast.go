@@ -23,6 +23,7 @@ type forecastAccuracyJSON struct {
 	Method         string  `json:"method"`
 	Origins        int     `json:"origins"`
 	Horizon        int     `json:"horizon"`
+	Step           int     `json:"step"`
 	MASE           float64 `json:"mase"`
 	SMAPE          float64 `json:"smape"`
 	Coverage80     float64 `json:"coverage_80"`
@@ -96,7 +97,7 @@ func toForecast(f *insight.Forecast, horizon int) forecastJSON {
 		if ac.SeasonalPeriod == 1 {
 			baseline = "naive"
 		}
-		out.Accuracy = &forecastAccuracyJSON{Method: "rolling_origin", Origins: ac.Origins, Horizon: ac.Horizon,
+		out.Accuracy = &forecastAccuracyJSON{Method: "rolling_origin", Origins: ac.Origins, Horizon: ac.Horizon, Step: ac.Step,
 			MASE: round4(ac.MASE), SMAPE: round4(ac.SMAPE), Coverage80: round4(ac.Coverage80), Baseline: baseline,
 			BaselineMASE: round4(ac.BaselineMASE), BeatsBaseline: ac.BeatsBaseline, SeasonalPeriod: ac.SeasonalPeriod}
 	}

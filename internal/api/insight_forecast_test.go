@@ -200,6 +200,43 @@ func TestForecastFollowsTheWeek(t *testing.T) {
 		if shown := r.str("model_kind"); !beats && shown != "seasonal_naive" {
 			t.Errorf("the model lost to the baseline but %s is shown", shown)
 		}
+		// The baseline's MASE, recomputed from the history the answer
+		// gives: at each origin, the last week before it repeated over
+		// the horizon, its mean absolute error scaled by the training
+		// part's mean absolute change from a week before. The earliest
+		// origin here trains on 12 days.
+		hist, _ := r.field("history")
+		var y []float64
+		for _, x := range hist.([]any) {
+			y = append(y, x.(map[string]any)["value"].(float64))
+		}
+		k, step, h := int(a["origins"].(float64)), int(a["step"].(float64)), int(a["horizon"].(float64))
+		var sum float64
+		for i := range k {
+			end := len(y) - h - i*step
+			train, test := y[:end], y[end:end+h]
+			var mae float64
+			meanChange := func(lag int) float64 {
+				var s float64
+				for t := lag; t < len(train); t++ {
+					s += math.Abs(train[t] - train[t-lag])
+				}
+				return s / float64(len(train)-lag)
+			}
+			// A training part with the same week every time has no weekly
+			// change: then the day-to-day change is the scale.
+			scale := meanChange(7)
+			if scale == 0 {
+				scale = meanChange(1)
+			}
+			for j, v := range test {
+				mae += math.Abs(v - train[len(train)-7+j%7])
+			}
+			sum += mae / float64(h) / scale
+		}
+		if want := sum / float64(k); math.Abs(a["baseline_mase"].(float64)-want) > 1e-3 {
+			t.Errorf("baseline_mase = %v, recomputed %.4f (%d origins %d apart)", a["baseline_mase"], want, k, step)
+		}
 		t.Logf("orders by day: %s (fitted %s), MASE %.3f vs seasonal naive %.3f", r.str("model"), r.str("fitted_model"),
 			a["mase"], a["baseline_mase"])
 	})

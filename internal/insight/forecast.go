@@ -56,7 +56,9 @@ type ForecastPoint struct {
 // Accuracy is a rolling-origin backtest of the fitted method against the
 // seasonal naive forecast.
 type Accuracy struct {
-	Origins, Horizon        int
+	// Origins are Step periods apart, the last Horizon periods before the
+	// history's end.
+	Origins, Horizon, Step  int
 	MASE, SMAPE, Coverage80 float64
 	BaselineMASE            float64
 	BeatsBaseline           bool
@@ -209,7 +211,7 @@ func (s *Service) computeForecast(ctx context.Context, appID, currency string, p
 		if acc.Baseline != "Naive" {
 			m = opts.Period
 		}
-		out.Accuracy = &Accuracy{Origins: acc.Origins, Horizon: acc.Horizon, MASE: acc.MASE, SMAPE: acc.SMAPE,
+		out.Accuracy = &Accuracy{Origins: acc.Origins, Horizon: acc.Horizon, Step: acc.Step, MASE: acc.MASE, SMAPE: acc.SMAPE,
 			Coverage80: acc.Coverage80, BaselineMASE: acc.BaselineMASE, BeatsBaseline: acc.BeatsBaseline,
 			SeasonalPeriod: m}
 		if !acc.BeatsBaseline && res.Kind != "seasonal_naive" && res.Kind != "naive" {
