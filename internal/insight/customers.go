@@ -344,7 +344,7 @@ var CustomerSorts = []string{"-clv", "clv", "-p_alive", "p_alive", "-expected_re
 
 // sortKey is a row's value for a sort, larger first for "-" sorts.
 func sortKey(sort string, c *CustomerScore, v Valuation) float64 {
-	switch sort[len(sort)-len(trimSign(sort)):] {
+	switch trimSign(sort) {
 	case "p_alive":
 		if math.IsNaN(c.PAlive) {
 			return -1

@@ -403,15 +403,14 @@ func (snap *Snapshot) Forecast(ctx context.Context, s *Service, app model.App, p
 }
 
 // ForecastFor serves a forecast request: from the current snapshot when
-// the history ends yesterday, from a past snapshot otherwise.
+// the history ends yesterday, computed on request (and not kept) for an
+// earlier end, which needs the daily rollups and none of a snapshot's
+// customer scoring.
 func (s *Service) ForecastFor(ctx context.Context, app model.App, p ForecastParams) (*Forecast, error) {
-	today := s.today(app)
-	snap, err := s.Current(ctx, app)
-	if p.AsOf < today-1 {
-		if snap, err = s.At(ctx, app, p.AsOf+1); err != nil {
-			return nil, err
-		}
+	if p.AsOf < s.today(app)-1 {
+		return s.computeForecast(ctx, app.ID, app.Currency, p)
 	}
+	snap, err := s.Current(ctx, app)
 	if err != nil {
 		return nil, err
 	}
