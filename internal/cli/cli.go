@@ -31,6 +31,7 @@ Usage:
   pulse demo      [flags]   create a demo account with two years of realistic sales history
   pulse loadtest  [flags]   send synthetic events to a running server and report throughput
   pulse eval m4   [flags]   score the forecasting engine on the M4 weekly series
+  pulse eval recs [flags]   score product recommendations on a held-out period
   pulse version             print the version
 
 Run "pulse <command> -h" for a command's flags. Every flag can also be set

@@ -27,14 +27,18 @@ type evalOptions struct {
 }
 
 // runEval scores forecasting methods on a public benchmark and prints them
-// next to the published results. Only the M4 weekly set is supported.
+// next to the published results (only the M4 weekly set is supported), or,
+// as "pulse eval recs", the product recommender on a held-out period.
 func runEval(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && args[0] == "recs" {
+		return runEvalRecs(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "m4" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			evalUsage(env.Stdout)
 			return config.ErrHelp
 		}
-		fmt.Fprint(env.Stderr, "pulse eval: name a benchmark: pulse eval m4 [flags]\n")
+		fmt.Fprint(env.Stderr, "pulse eval: name a benchmark: pulse eval m4 [flags] or pulse eval recs [flags]\n")
 		return errUsage
 	}
 	opts, err := parseEvalFlags(args[1:], env)
@@ -73,7 +77,8 @@ func newEvalFlags(o *evalOptions) *flag.FlagSet {
 func evalUsage(w io.Writer) {
 	fmt.Fprint(w, "Usage: pulse eval m4 [flags]\n\n"+
 		"Forecasts the 359 weekly series of the M4 competition 13 weeks ahead and prints\n"+
-		"sMAPE, MASE and OWA (relative to Naive2) beside the official results.\n\nFlags:\n")
+		"sMAPE, MASE and OWA (relative to Naive2) beside the official results.\n"+
+		"\"pulse eval recs -h\" describes the evaluation of product recommendations.\n\nFlags:\n")
 	fs := newEvalFlags(&evalOptions{})
 	fs.SetOutput(w)
 	fs.PrintDefaults()

@@ -31,3 +31,12 @@ func Start(n int64, loc *time.Location) time.Time {
 
 // String formats day n as YYYY-MM-DD.
 func String(n int64) string { return Time(n).Format(time.DateOnly) }
+
+// Parse reads a date written as String writes it (YYYY-MM-DD).
+func Parse(s string) (int64, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, err
+	}
+	return Date(t.Date()), nil
+}

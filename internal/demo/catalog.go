@@ -3,6 +3,7 @@ package demo
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // product is one catalogue entry. Rank sets its base popularity (Zipf: the
@@ -112,25 +113,80 @@ const (
 
 var tierPriceExp = [tiers]float64{-0.35, 0, 0.45}
 
+// categories are the catalogue's, in its order; a customer's favourite is
+// an index into it.
+var categories = []string{"photo", "audio", "phone", "wearables", "home", "gaming"}
+
+// favouriteShare is the share of a customer's orders whose main product,
+// the first picked, comes from their favourite category rather than the
+// whole shelf. It is the lasting taste of a real shop (a photographer
+// keeps coming back for photo gear) that lets a recommender learn from
+// past orders what the next ones will hold; much weaker, and the best
+// sellers guess a customer's next product as well as their history does,
+// for most customers have only a few orders and the ten best sellers are a
+// quarter of the shop. The other picks of an order stay with the whole
+// shelf: baskets of dear products of one category would make daily
+// revenue noisier than the reports' tests of the demo allow for.
+const favouriteShare = 0.75
+
+// favouriteWeights are, per spending tier, the cumulative chances of each
+// category being a customer's favourite: its share of the tier's base
+// product weights. A pick is then as likely to land in a category as
+// without favourites, so the product mix stays the one the ranks, tiers
+// and trends set.
+func favouriteWeights() [tiers][]float64 {
+	var out [tiers][]float64
+	for tier := range tiers {
+		w := make([]float64, len(categories))
+		for _, p := range catalogue {
+			w[slices.Index(categories, p.Category)] += baseWeight(p, tier)
+		}
+		out[tier] = cumulative(w)
+	}
+	return out
+}
+
+// baseWeight is a product's weight for a tier before trends.
+func baseWeight(p product, tier int) float64 {
+	return math.Pow(float64(p.Cents)/3000, tierPriceExp[tier]) / float64(p.Rank)
+}
+
 // shelf holds cumulative product weights per tier for each stretch of the
-// history, so basket building does not recompute them per order.
+// history, over the whole catalogue and within each category, so basket
+// building does not recompute them per order.
 type shelf struct {
 	buckets int
 	cum     [][tiers][]float64
+	// members lists each category's products; within holds their
+	// cumulative weights as cum does, per bucket, tier and category.
+	members [][]int
+	within  [][tiers][][]float64
 }
 
 func newShelf(buckets int) *shelf {
-	s := &shelf{buckets: buckets, cum: make([][tiers][]float64, buckets)}
+	s := &shelf{buckets: buckets, cum: make([][tiers][]float64, buckets),
+		members: make([][]int, len(categories)), within: make([][tiers][][]float64, buckets)}
+	for i, p := range catalogue {
+		c := slices.Index(categories, p.Category)
+		s.members[c] = append(s.members[c], i)
+	}
 	for b := range buckets {
 		from := float64(b) / float64(buckets)
 		mid := (float64(b) + 0.5) / float64(buckets)
 		for tier := range tiers {
 			w := make([]float64, len(catalogue))
 			for i, p := range catalogue {
-				w[i] = trendLift(i, from, mid) / float64(p.Rank) *
-					math.Pow(float64(p.Cents)/3000, tierPriceExp[tier])
+				w[i] = trendLift(i, from, mid) * baseWeight(p, tier)
 			}
 			s.cum[b][tier] = cumulative(w)
+			s.within[b][tier] = make([][]float64, len(categories))
+			for c, ids := range s.members {
+				cw := make([]float64, len(ids))
+				for k, i := range ids {
+					cw[k] = w[i]
+				}
+				s.within[b][tier][c] = cumulative(cw)
+			}
 		}
 	}
 	return s
@@ -142,10 +198,11 @@ type line struct {
 	Quantity int
 }
 
-// basket picks the products of one order at position x of the history.
-func (s *shelf) basket(r *rand.Rand, x float64, tier int) []line {
+// basket picks the products of one order at position x of the history
+// for a customer of the given tier and favourite category.
+func (s *shelf) basket(r *rand.Rand, x float64, tier, favourite int) []line {
 	b := min(int(x*float64(s.buckets)), s.buckets-1)
-	cum := s.cum[b][tier]
+	cum, within := s.cum[b][tier], s.within[b][tier][favourite]
 	n := 1
 	switch u := r.Float64(); {
 	case u < 0.08:
@@ -162,8 +219,13 @@ func (s *shelf) basket(r *rand.Rand, x float64, tier int) []line {
 		}
 		return false
 	}
-	for range n {
-		i := pick(r, cum)
+	for k := range n {
+		var i int
+		if k == 0 && r.Float64() < favouriteShare {
+			i = s.members[favourite][pick(r, within)]
+		} else {
+			i = pick(r, cum)
+		}
 		if has(i) {
 			continue
 		}

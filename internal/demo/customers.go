@@ -22,6 +22,10 @@ type customer struct {
 	Dropout  float64
 	Buyer    bool    // some sign up and never buy
 	First    float64 // demand time of the first purchase
+
+	// Favourite is the category most of their picks come from, an index
+	// into categories.
+	Favourite int
 }
 
 var (
@@ -37,8 +41,10 @@ func signupLift(x float64) float64 { return 1 + x + 6*math.Exp(-x/0.02) }
 
 // newCustomers draws n customers, sorted by sign-up time. Sign-ups follow
 // the growth curve and the same calendar as purchases, so promotions and
-// weekends bring new customers too.
-func newCustomers(r *rand.Rand, cal *calendar, n int) []customer {
+// weekends bring new customers too. Favourite categories come from their
+// own generator, fav, so that every other trait is what it was before
+// customers had one.
+func newCustomers(r, fav *rand.Rand, cal *calendar, n int) []customer {
 	acq := make([]float64, len(cal.demand))
 	for h, d := range cal.demand {
 		x := (float64(h) + 0.5) / float64(len(cal.demand))
@@ -53,7 +59,7 @@ func newCustomers(r *rand.Rand, cal *calendar, n int) []customer {
 	}
 	slices.SortFunc(times, time.Time.Compare)
 
-	countryCum := countryWeights()
+	countryCum, favCum := countryWeights(), favouriteWeights()
 	cs := make([]customer, n)
 	for i := range cs {
 		c := &cs[i]
@@ -62,6 +68,7 @@ func newCustomers(r *rand.Rand, cal *calendar, n int) []customer {
 		c.Channel = channels[pick(r, channelWeights)]
 		c.Age = int(math.Round(min(75, max(18, 36+11*r.NormFloat64()))))
 		traits(r, cal, c)
+		c.Favourite = pick(fav, favCum[c.Tier])
 	}
 	return cs
 }

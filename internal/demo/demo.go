@@ -87,7 +87,8 @@ func Generate(o Options) *History {
 	cal := newCalendar(start, o.End)
 	digits, _ := money.Exponent(o.Currency)
 
-	cs := newCustomers(r, cal, o.Customers)
+	fav := rand.New(rand.NewPCG(uint64(o.Seed), 0x666176))
+	cs := newCustomers(r, fav, cal, o.Customers)
 	s := &shop{r: r, cal: cal, shelf: newShelf(max(1, o.Years*52)), minor: minorUnits(digits)}
 	orders := s.simulate(cs, o.TargetPurchases)
 

@@ -96,7 +96,7 @@ func (s *shop) order(ci int, c *customer, t time.Time) order {
 	if s.r.Float64() < 0.15 {
 		o.Platform = choose(s.r, platforms)
 	}
-	o.Lines = s.shelf.basket(s.r, s.cal.position(t), c.Tier)
+	o.Lines = s.shelf.basket(s.r, s.cal.position(t), c.Tier, c.Favourite)
 	discount := int64(0)
 	if p := s.cal.promoAt(t); p != nil && s.r.Float64() < p.Share {
 		o.Coupon = p.Coupon
