@@ -13,7 +13,7 @@ build:
 	go build -ldflags "$(LDFLAGS)" -o bin/pulse ./cmd/pulse
 
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 # The Go benchmarks of docs/BENCHMARKS.md; the HTTP load runs are described there.
 bench:

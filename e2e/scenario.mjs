@@ -1,6 +1,7 @@
 // The browser walk through Pulse that e2e_test.go runs against a fresh
 // server: register, connect an app with its key, see the data arrive, read
-// and annotate a customer, switch language, read the forecast, log out.
+// and annotate a customer, switch language, read the forecast, act on a
+// recommendation of the assistant, log out.
 //
 // Environment: BASE_URL (required), ARTIFACTS (screenshot directory,
 // default ./artifacts). Exits non-zero on the first failed step, and on any
@@ -128,20 +129,30 @@ const steps = [
     // Ten weeks of orders before today, so that the forecast has a history
     // to fit and the customer models have repeat buyers to score. Sent
     // before any page asks for the app's insights, whose first computation
-    // then takes it all in.
+    // then takes it all in. A quarter of the orders pair the tea with a
+    // cup, half of the tea orders: twice the cup's share of all orders, a
+    // link the assistant recommends a bundle for.
     const events = [];
     const now = Date.now();
+    let n = 0;
     for (let d = 1; d <= 70; d++) {
       const day = new Date(now - d * 86_400_000);
       const orders = 3 + (day.getUTCDay() === 6 ? 4 : 0) + (d % 3);
-      for (let k = 0; k < orders; k++) {
+      for (let k = 0; k < orders; k++, n++) {
+        const amount = 20 + ((d * 13 + k * 7) % 50);
+        const items = [
+          [{ product_id: 'tea', name: 'Tea', quantity: 1, price: `${amount - 5}.00` }, { product_id: 'cup', name: 'Cup', quantity: 1, price: '5.00' }],
+          [{ product_id: 'tea', name: 'Tea', quantity: 1, price: `${amount}.00` }],
+          [{ product_id: 'honey', name: 'Honey', quantity: 1, price: `${amount}.00` }],
+          [{ product_id: 'honey', name: 'Honey', quantity: 1, price: `${amount}.00` }],
+        ][n % 4];
         events.push({
           type: 'purchase',
           id: `hist_${d}_${k}`,
           customer_id: `hist_c_${(d * 7 + k) % 40}`,
-          amount: `${20 + ((d * 13 + k * 7) % 50)}.00`,
+          amount: `${amount}.00`,
           purchased_at: new Date(day.getTime() + k * 60_000).toISOString(),
-          product: 'Tea',
+          items,
         });
       }
     }
@@ -218,6 +229,35 @@ const steps = [
     await onPhone('customers-at-risk-phone');
   }],
 
+  ['assistant', async () => {
+    // In Russian, as the user left it. The page computes what it needs
+    // before it answers, so the recommendations are there on first view.
+    await clickAndLoad(page.locator('nav a[href$="/assistant"]').first());
+    const headline = (await page.locator('[data-test=summary-headline]').innerText()).trim();
+    check(headline !== '', 'the assistant page has no summary headline');
+    const cards = page.locator('[data-test=rec]');
+    check(await cards.count() > 0, 'the assistant page shows no recommendation');
+    const id = await cards.first().getAttribute('data-id');
+    check(await page.locator('[data-test=chat-off]').count() === 1, 'without an LLM the page does not say how to configure one');
+    await shot('assistant-ru');
+    await onPhone('assistant-phone');
+
+    await clickAndLoad(page.locator(`[id="rec-${id}"] [data-test=audience-link]`));
+    const rows = await page.locator('[data-test=audience-table] tbody tr').count();
+    check(rows > 0, `the audience of ${id} lists no one`);
+    await shot('audience');
+    await clickAndLoad(page.locator('[data-test=back]'));
+
+    await clickAndLoad(page.locator(`[id="rec-${id}"] [data-test=mark-done] button`));
+    check(await page.locator('.notice').count() === 1, 'marking a recommendation done shows no notice');
+    check(await page.locator(`[id="rec-${id}"]`).count() === 0, `${id} is still among the new recommendations after marking it done`);
+    await clickAndLoad(page.locator('[data-test=tab-done]'));
+    const done = page.locator(`[id="rec-${id}"][data-status=done]`);
+    check(await done.count() === 1, `${id} is not under the done tab`);
+    check(await done.locator('[data-test=rec-outcome]').count() === 1, `the done card of ${id} shows no outcome`);
+    await shot('assistant-done');
+  }],
+
   ['every other page', async () => {
     // Each page once, in Russian as the user left it: a page that breaks,
     // logs an error or trips the Content-Security-Policy fails the run.
@@ -227,7 +267,7 @@ const steps = [
       ['products report', '/reports/products'], ['top customers', '/reports/customers'],
       ['cohorts', '/reports/cohorts'], ['segments', '/reports/segments'], ['trends', '/trends'],
       ['forecast', '/forecast'], ['revenue forecast by month', '/forecast?metric=revenue&interval=month'],
-      ['customers at risk', '/forecast/at-risk'],
+      ['customers at risk', '/forecast/at-risk'], ['assistant', '/assistant'],
       ['api keys', '/keys'],
     ]) {
       await visit(`${BASE_URL}/apps/${app}${route}`);

@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"pulse/internal/apps"
+	"pulse/internal/assistant"
 	"pulse/internal/auth"
 	"pulse/internal/crm"
 	"pulse/internal/ingest"
 	"pulse/internal/insight"
+	"pulse/internal/narrative"
 	"pulse/internal/ratelimit"
 	"pulse/internal/report"
 	"pulse/internal/store"
@@ -30,6 +32,9 @@ type Config struct {
 	KeyBurst int
 	// Now is the clock; nil means the wall clock.
 	Now func() time.Time
+	// Assistant answers questions in natural language; nil when no LLM
+	// service is configured, and the endpoint says how to configure one.
+	Assistant *assistant.Client
 }
 
 // API serves /api/v1.
@@ -47,6 +52,7 @@ type API struct {
 	cookie   auth.Cookie
 	reports  *report.Service
 	insights *insight.Service
+	summary  *narrative.Service
 	// decoding holds a slot per batch being decoded (see decodeBatch).
 	decoding chan struct{}
 }
@@ -65,6 +71,7 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 		decoding: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
 		crm:      crm.New(db, now),
 		reports:  report.New(db, now),
+		summary:  narrative.New(report.New(db, now), insights, now),
 		now:      clock,
 		cfg:      cfg,
 		log:      log,

@@ -12,10 +12,13 @@ type appInputJSON struct {
 	Name     *string `json:"name"`
 	Currency *string `json:"currency"`
 	Timezone *string `json:"timezone"`
+	// ResponseRate is the share of a recommendation's audience assumed to
+	// respond.
+	ResponseRate *float64 `json:"response_rate"`
 }
 
 func (in appInputJSON) input() apps.Input {
-	return apps.Input{Name: in.Name, Currency: in.Currency, Timezone: in.Timezone}
+	return apps.Input{Name: in.Name, Currency: in.Currency, Timezone: in.Timezone, ResponseRate: in.ResponseRate}
 }
 
 type registerRequest struct {

@@ -43,6 +43,9 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	out := customerDetailJSON{customerJSON: toCustomer(c, k.App.Currency)}
 	if snap := a.insights.Cached(k.App); snap != nil {
 		out.addScores(snap.Customers, c.ID)
+		if rs := snap.Recommendations(); rs != nil {
+			out.addNextProducts(rs, c.ID)
+		}
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil

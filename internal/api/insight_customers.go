@@ -172,7 +172,35 @@ type customerDetailJSON struct {
 	ExpectedRevenue      *string              `json:"expected_revenue"`
 	CLV                  *string              `json:"clv"`
 	AtRisk               *bool                `json:"at_risk"`
+	NextProducts         []nextProductJSON    `json:"next_products"`
 	Insights             *customerScoringJSON `json:"insights"`
+}
+
+// nextProductJSON is a product the customer has not bought that the
+// buyers of their products buy: score ranks (a sum of cosine
+// similarities), confidence is the share of the buyers of because who
+// bought product, lift that share over the share of all customers.
+type nextProductJSON struct {
+	Product           string  `json:"product"`
+	Name              string  `json:"name"`
+	Score             float64 `json:"score"`
+	Because           string  `json:"because"`
+	BecauseName       string  `json:"because_name"`
+	Confidence        float64 `json:"confidence"`
+	Lift              float64 `json:"lift"`
+	CustomersWithBoth int     `json:"customers_with_both"`
+}
+
+// NextProductsShown is how many next products a customer's detail lists.
+const NextProductsShown = 5
+
+func (out *customerDetailJSON) addNextProducts(rs *insight.Recommendations, id string) {
+	out.NextProducts = []nextProductJSON{}
+	for _, p := range rs.NextProducts(id, NextProductsShown) {
+		out.NextProducts = append(out.NextProducts, nextProductJSON{Product: p.Product, Name: p.Name, Score: round4(p.Score),
+			Because: p.Because, BecauseName: p.BecauseName, Confidence: round4(p.Confidence), Lift: round4(p.Lift),
+			CustomersWithBoth: p.Common})
+	}
 }
 
 // customerScoringJSON says when and how a customer's scores were made;

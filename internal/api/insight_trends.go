@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"pulse/internal/day"
 	"pulse/internal/httpx"
 	"pulse/internal/i18n"
+	"pulse/internal/insight"
 	"pulse/internal/model"
 	"pulse/internal/trend"
 )
@@ -19,25 +19,11 @@ import (
 // language.
 func (a *API) insightTrends(w http.ResponseWriter, r *http.Request) error {
 	app := keyFrom(r.Context()).App
-	loc, err := time.LoadLocation(app.Timezone)
-	if err != nil {
-		// The zone was checked when the app was saved; only lost zone data
-		// can fail here.
-		loc = time.UTC
-	}
-	today := day.Of(a.now(), loc)
+	today := day.Of(a.now(), insight.Location(app))
 	verr := &model.ValidationError{}
 	asOf := today
 	if s := r.URL.Query().Get("as_of"); s != "" {
-		t, err := time.Parse(time.DateOnly, s)
-		switch {
-		case err != nil:
-			verr.Add("as_of", "must be a date such as 2026-11-20")
-		case day.Date(t.Date()) > today:
-			verr.Add("as_of", "must not be after today (%s in the app's time zone)", day.String(today))
-		default:
-			asOf = day.Date(t.Date())
-		}
+		asOf = insight.ParseAsOf(verr, s, today)
 	}
 	lang := requestLang(r, verr)
 	if err := verr.Err(); err != nil {

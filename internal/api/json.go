@@ -22,17 +22,18 @@ func toAccount(a model.Account) accountJSON {
 }
 
 type appJSON struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Currency  string    `json:"currency"`
-	Timezone  string    `json:"timezone"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Currency     string    `json:"currency"`
+	Timezone     string    `json:"timezone"`
+	ResponseRate float64   `json:"response_rate"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 func toApp(a model.App) appJSON {
 	return appJSON{ID: a.ID, Name: a.Name, Currency: a.Currency, Timezone: a.Timezone,
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		ResponseRate: a.ResponseRate, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 type keyJSON struct {

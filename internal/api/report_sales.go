@@ -136,6 +136,11 @@ func (a *API) reportSales(w http.ResponseWriter, r *http.Request) error {
 		header, rows := rep.CSV()
 		return writeCSV(w, "sales.csv", header, rows)
 	}
+	httpx.WriteJSON(w, http.StatusOK, toSales(rep))
+	return nil
+}
+
+func toSales(rep *report.Sales) salesJSON {
 	c := rep.Currency
 	out := salesJSON{Currency: c, From: day.String(rep.Period.From), To: day.String(rep.Period.To),
 		Interval: rep.Interval, Totals: toSalesTotals(rep.Totals, c), Series: make([]salesBucketJSON, len(rep.Series))}
@@ -154,8 +159,7 @@ func (a *API) reportSales(w http.ResponseWriter, r *http.Request) error {
 			out.Groups[i] = salesGroupJSON{Value: g.Value, salesTotalsJSON: toSalesTotals(g.Totals, c)}
 		}
 	}
-	httpx.WriteJSON(w, http.StatusOK, out)
-	return nil
+	return out
 }
 
 type productGroupJSON struct {

@@ -578,49 +578,34 @@ func demoFacts(t *testing.T, h *demo.History) []purchaseFact {
 	return out
 }
 
-// On the demo history, in New York time, every segment's figures and
+// checkReportsOnDemo: on the demo history, in New York time, every segment's figures and
 // members and every cohort cell equal a brute-force computation over the
 // purchases the demo sent, today and as of a past date.
-func TestReportsOnDemoDataMatchBruteForce(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		setAppZone(t, f.a, "America/New_York")
-		h := demo.Generate(demo.Options{Seed: 11, End: f.h.clock.Now()})
-		for _, body := range h.Batches(1000) {
-			r := keyReq(f.h, f.a.key, "POST", "/api/v1/batch", body)
-			if r.status != http.StatusOK {
-				t.Fatalf("batch: %d %s", r.status, r.body)
-			}
-			if v, _ := r.field("rejected"); v != float64(0) {
-				t.Fatalf("batch rejected events: %.300s", r.body)
-			}
-		}
-		buys := demoFacts(t, h)
-		if len(buys) != h.Purchases {
-			t.Fatalf("read %d purchases, the demo made %d", len(buys), h.Purchases)
-		}
-		ny, _ := time.LoadLocation("America/New_York")
+func checkReportsOnDemo(t *testing.T, hr *harness, key string, h *demo.History) {
+	buys := demoFacts(t, h)
+	if len(buys) != h.Purchases {
+		t.Fatalf("read %d purchases, the demo made %d", len(buys), h.Purchases)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
 
-		wantToday := bruteRFM(buys, "2026-11-20", ny)
-		today := getSegments(t, f.h, f.a.key, "")
-		checkSegments(t, today, wantToday)
-		for _, s := range today.Segments {
-			// The demo's customers spread over the grid: a check on a
-			// degenerate split would prove little.
-			if s.Customers == 0 {
-				t.Errorf("no demo customer is in %s", s.Segment)
-			}
+	wantToday := bruteRFM(buys, "2026-11-20", ny)
+	today := getSegments(t, hr, key, "")
+	checkSegments(t, today, wantToday)
+	for _, s := range today.Segments {
+		// The demo's customers spread over the grid: a check on a
+		// degenerate split would prove little.
+		if s.Customers == 0 {
+			t.Errorf("no demo customer is in %s", s.Segment)
 		}
-		if got := segmentMembers(t, f.h, f.a.key, 500); fmt.Sprint(got) != fmt.Sprint(expectedMembers(wantToday)) {
-			for _, s := range segmentOrder {
-				t.Logf("%s: listed %d, want %d", s, len(got[s]), len(expectedMembers(wantToday)[s]))
-			}
-			t.Error("segment lists differ from the brute force")
+	}
+	if got := segmentMembers(t, hr, key, 500); fmt.Sprint(got) != fmt.Sprint(expectedMembers(wantToday)) {
+		for _, s := range segmentOrder {
+			t.Logf("%s: listed %d, want %d", s, len(got[s]), len(expectedMembers(wantToday)[s]))
 		}
-		checkSegments(t, getSegments(t, f.h, f.a.key, "?as_of=2026-03-31"), bruteRFM(buys, "2026-03-31", ny))
+		t.Error("segment lists differ from the brute force")
+	}
+	checkSegments(t, getSegments(t, hr, key, "?as_of=2026-03-31"), bruteRFM(buys, "2026-03-31", ny))
 
-		checkCohorts(t, getCohorts(t, f.h, f.a.key, ""), buys, ny, "2025-12", "2026-11", "2026-11")
-		checkCohorts(t, getCohorts(t, f.h, f.a.key, "?from=2024-11-01&to=2025-11-30"), buys, ny, "2024-11", "2025-11", "2026-11")
-	})
+	checkCohorts(t, getCohorts(t, hr, key, ""), buys, ny, "2025-12", "2026-11", "2026-11")
+	checkCohorts(t, getCohorts(t, hr, key, "?from=2024-11-01&to=2025-11-30"), buys, ny, "2024-11", "2025-11", "2026-11")
 }

@@ -64,6 +64,11 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/insights/forecast", a.key(model.ScopeFull, a.insightForecast)},
 		{"GET", "/api/v1/insights/customers", a.key(model.ScopeFull, a.insightCustomers)},
 		{"POST", "/api/v1/insights/refresh", a.key(model.ScopeFull, a.insightRefresh)},
+		{"GET", "/api/v1/insights/recommendations", a.key(model.ScopeFull, a.insightRecommendations)},
+		{"POST", "/api/v1/insights/recommendations/{id}/status", a.key(model.ScopeFull, a.setRecommendationStatus)},
+		{"GET", "/api/v1/insights/recommendations/{id}/audience", a.key(model.ScopeFull, a.recommendationAudience)},
+		{"GET", "/api/v1/insights/summary", a.key(model.ScopeFull, a.insightSummary)},
+		{"POST", "/api/v1/assistant/ask", a.key(model.ScopeFull, a.assistantAsk)},
 
 		{"GET", "/api/v1/openapi.json", a.public(a.openAPI)},
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"pulse/internal/assistant"
 	"pulse/internal/auth"
 	"pulse/internal/config"
 	"pulse/internal/password"
@@ -40,12 +41,20 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	authCfg := auth.DefaultConfig
 	authCfg.SessionIdle, authCfg.SessionMax = cfg.SessionIdle, cfg.SessionMax
+	var llm *assistant.Client
+	if l := cfg.LLM; l.URL != "" {
+		if llm, err = assistant.New(assistant.Config{URL: l.URL, Model: l.Model, APIKey: l.APIKey, Timeout: l.Timeout}); err != nil {
+			return err
+		}
+		log.Info("assistant questions go to an LLM", "model", l.Model, "timeout", l.Timeout.String())
+	}
 	app := server.New(server.Config{
 		TrustProxy: cfg.TrustProxy,
 		KeyRate:    cfg.KeyRate,
 		KeyBurst:   cfg.KeyBurst,
 		Auth:       authCfg,
 		Password:   password.DefaultParams,
+		Assistant:  llm,
 	}, log, db)
 	// Runs before db.Close: the writer commits what it holds first.
 	defer app.Close()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +35,26 @@ type Config struct {
 	SessionMax  time.Duration
 	KeyRate     float64
 	KeyBurst    int
+	LLM         LLM
 	Demo        Demo
 }
+
+// LLM is the optional OpenAI-compatible service behind the assistant's
+// questions in natural language; URL empty means none.
+type LLM struct {
+	// URL is the base that chat/completions is appended to, such as
+	// http://127.0.0.1:11434/v1 for Ollama.
+	URL    string
+	Model  string
+	APIKey string
+	// Timeout bounds a whole question, with every model reply and tool
+	// call it takes.
+	Timeout time.Duration
+}
+
+// MaxLLMTimeout keeps an answer inside the server's write timeout of two
+// minutes, with time left to send it.
+const MaxLLMTimeout = 110 * time.Second
 
 // Demo is what `pulse demo` loads.
 type Demo struct {
@@ -74,6 +93,20 @@ func (f *flagSet) str(p *string, name, def, usage string) {
 		v = def
 	}
 	f.fs.StringVar(p, name, v, usage+" (env "+key+")")
+}
+
+// secret is str for a value that must not be shown: the environment
+// value is not made the flag's default, which -h would print.
+func (f *flagSet) secret(p *string, name, usage string) (fromEnv func()) {
+	key, v := f.env(name)
+	f.fs.StringVar(p, name, "", usage+" (env "+key+"; prefer it: a flag is visible to other local users)")
+	return func() {
+		set := false
+		f.fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+		if !set {
+			*p = v
+		}
+	}
 }
 
 func (f *flagSet) boolean(p *bool, name string, def bool, usage string) {
@@ -135,6 +168,7 @@ func Load(cmd string, args []string, getenv func(string) string, out io.Writer) 
 	f := &flagSet{fs: flag.NewFlagSet("pulse "+cmd, flag.ContinueOnError), getenv: getenv}
 	f.fs.SetOutput(out)
 	var level string
+	useEnvKey := func() {}
 	f.str(&c.DB, "db", DefaultDB, "database: a SQLite file path, or a postgres:// URL")
 	f.str(&level, "log-level", "info", "log level: debug, info, warn or error")
 	f.str(&c.LogFormat, "log-format", "text", "log format: text or json")
@@ -148,6 +182,10 @@ func Load(cmd string, args []string, getenv func(string) string, out io.Writer) 
 		f.duration(&c.SessionMax, "session-max", 30*24*time.Hour, "log a session out this long after login")
 		f.float(&c.KeyRate, "rate-limit", 200, "requests per second allowed per API key")
 		f.integer(&c.KeyBurst, "rate-burst", 400, "requests per API key allowed in a burst above the rate")
+		f.str(&c.LLM.URL, "llm-url", "", "OpenAI-compatible LLM service for the assistant's questions: the base URL that chat/completions is appended to, such as http://127.0.0.1:11434/v1 for Ollama; empty: none")
+		f.str(&c.LLM.Model, "llm-model", "", "model name the LLM service knows, such as llama3.1:8b; required with --llm-url")
+		useEnvKey = f.secret(&c.LLM.APIKey, "llm-api-key", "API key sent to the LLM service as a bearer token")
+		f.duration(&c.LLM.Timeout, "llm-timeout", 60*time.Second, "longest time one question to the LLM may take, tool calls included")
 	}
 	if cmd == "demo" {
 		c.Migrate = true
@@ -161,6 +199,7 @@ func Load(cmd string, args []string, getenv func(string) string, out io.Writer) 
 	if err := f.fs.Parse(args); err != nil {
 		return c, err
 	}
+	useEnvKey()
 	f.fs.Visit(func(fl *flag.Flag) { delete(f.envErrs, fl.Name) })
 	var errs []error
 	for _, err := range f.envErrs {
@@ -204,6 +243,30 @@ func (c Config) check(cmd string) []error {
 	}
 	if !(c.KeyRate > 0) || math.IsInf(c.KeyRate, 0) || c.KeyBurst < 1 { // !(x > 0) also catches NaN
 		errs = append(errs, errors.New("--rate-limit must be positive and --rate-burst at least 1"))
+	}
+	return append(errs, c.LLM.check()...)
+}
+
+func (l LLM) check() []error {
+	var errs []error
+	if l.URL == "" {
+		if l.Model != "" || l.APIKey != "" {
+			errs = append(errs, errors.New("--llm-model and --llm-api-key need --llm-url (PULSE_LLM_URL), the LLM service to use"))
+		}
+	} else {
+		u, err := url.Parse(l.URL)
+		switch {
+		case err != nil:
+			errs = append(errs, errors.New("--llm-url (PULSE_LLM_URL) is not a URL; give one such as http://127.0.0.1:11434/v1"))
+		case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+			errs = append(errs, fmt.Errorf("--llm-url (PULSE_LLM_URL) %q: must be an http:// or https:// URL such as http://127.0.0.1:11434/v1", u.Redacted()))
+		}
+		if strings.TrimSpace(l.Model) == "" {
+			errs = append(errs, errors.New("--llm-model (PULSE_LLM_MODEL) is required with --llm-url: the name of the model to ask"))
+		}
+	}
+	if l.Timeout < time.Second || l.Timeout > MaxLLMTimeout {
+		errs = append(errs, fmt.Errorf("--llm-timeout (PULSE_LLM_TIMEOUT) must be from 1s to %s", MaxLLMTimeout))
 	}
 	return errs
 }

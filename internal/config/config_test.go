@@ -42,6 +42,7 @@ func TestLoadServeDefaults(t *testing.T) {
 		SessionMax:  30 * 24 * time.Hour,
 		KeyRate:     200,
 		KeyBurst:    400,
+		LLM:         config.LLM{Timeout: 60 * time.Second},
 	}
 	if c != want {
 		t.Errorf("defaults = %+v\nwant       %+v", c, want)
@@ -78,11 +79,16 @@ func TestLoadEnvAndFlags(t *testing.T) {
 		"PULSE_SESSION_MAX":  "24h",
 		"PULSE_RATE_LIMIT":   "12.5",
 		"PULSE_RATE_BURST":   "25",
+		"PULSE_LLM_URL":      "http://127.0.0.1:11434/v1",
+		"PULSE_LLM_MODEL":    "llama3.1:8b",
+		"PULSE_LLM_API_KEY":  "sk-env",
+		"PULSE_LLM_TIMEOUT":  "90s",
 	}
 	fromEnv := config.Config{
 		Addr: ":9000", DB: "postgres://db/pulse", LogLevel: slog.LevelDebug, LogFormat: "json",
 		Migrate: false, TrustProxy: true, TLSCert: "/etc/cert.pem", TLSKey: "/etc/key.pem",
 		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, KeyRate: 12.5, KeyBurst: 25,
+		LLM: config.LLM{URL: "http://127.0.0.1:11434/v1", Model: "llama3.1:8b", APIKey: "sk-env", Timeout: 90 * time.Second},
 	}
 	tests := []struct {
 		name string
@@ -95,11 +101,19 @@ func TestLoadEnvAndFlags(t *testing.T) {
 			"--addr", ":9100", "--db=./other.db", "-log-level", "warn", "--log-format=text",
 			"--migrate=true", "--trust-proxy=false", "--tls-cert", "", "--tls-key", "",
 			"--session-idle=1h", "--session-max=48h", "--rate-limit=7", "--rate-burst=8",
+			"--llm-url", "https://api.example.com/v1", "--llm-model=gpt-x", "--llm-api-key", "sk-flag", "--llm-timeout=30s",
 		}, vars, config.Config{
 			Addr: ":9100", DB: "./other.db", LogLevel: slog.LevelWarn, LogFormat: "text",
 			Migrate: true, TrustProxy: false,
 			SessionIdle: time.Hour, SessionMax: 48 * time.Hour, KeyRate: 7, KeyBurst: 8,
+			LLM: config.LLM{URL: "https://api.example.com/v1", Model: "gpt-x", APIKey: "sk-flag", Timeout: 30 * time.Second},
 		}},
+		{"llm key from env, the rest from flags", []string{"--llm-url=http://gpu:8000/v1", "--llm-model", "qwen"},
+			map[string]string{"PULSE_LLM_API_KEY": "sk-env"}, func() config.Config {
+				c, _, _ := load(t, "serve", nil, nil)
+				c.LLM = config.LLM{URL: "http://gpu:8000/v1", Model: "qwen", APIKey: "sk-env", Timeout: 60 * time.Second}
+				return c
+			}()},
 		{"one flag, rest from env", []string{"--rate-burst", "99"}, vars, func() config.Config {
 			c := fromEnv
 			c.KeyBurst = 99
@@ -162,6 +176,19 @@ func TestLoadErrors(t *testing.T) {
 		{"migrate has no --tls-cert", "migrate", []string{"--tls-cert=x"}, nil, []string{"-tls-cert"}},
 		{"unknown flag", "serve", []string{"--port", "80"}, nil, []string{"-port"}},
 		{"bad flag value", "serve", []string{"--rate-burst=many"}, nil, []string{"rate-burst"}},
+		{"llm url without model", "serve", nil, map[string]string{"PULSE_LLM_URL": "http://127.0.0.1:11434/v1"},
+			[]string{"--llm-model (PULSE_LLM_MODEL) is required with --llm-url"}},
+		{"llm url not http", "serve", []string{"--llm-url", "ftp://host/v1", "--llm-model", "m"}, nil,
+			[]string{`--llm-url (PULSE_LLM_URL) "ftp://host/v1": must be an http:// or https:// URL`}},
+		{"llm url without scheme", "serve", []string{"--llm-url", "127.0.0.1:11434", "--llm-model", "m"}, nil,
+			[]string{"--llm-url (PULSE_LLM_URL)", "http://"}},
+		{"llm url relative", "serve", []string{"--llm-url", "/v1", "--llm-model", "m"}, nil,
+			[]string{`--llm-url (PULSE_LLM_URL) "/v1": must be an http:// or https:// URL`}},
+		{"llm model without url", "serve", nil, map[string]string{"PULSE_LLM_MODEL": "m"}, []string{"need --llm-url (PULSE_LLM_URL)"}},
+		{"llm key without url", "serve", nil, map[string]string{"PULSE_LLM_API_KEY": "sk"}, []string{"need --llm-url (PULSE_LLM_URL)"}},
+		{"llm timeout too long", "serve", []string{"--llm-timeout=5m"}, nil, []string{"--llm-timeout (PULSE_LLM_TIMEOUT) must be from 1s to 1m50s"}},
+		{"llm timeout zero", "serve", nil, map[string]string{"PULSE_LLM_TIMEOUT": "0s"}, []string{"--llm-timeout (PULSE_LLM_TIMEOUT)"}},
+		{"llm timeout not a duration", "serve", nil, map[string]string{"PULSE_LLM_TIMEOUT": "60"}, []string{`PULSE_LLM_TIMEOUT="60"`, "duration"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,6 +250,24 @@ func TestLoadHelp(t *testing.T) {
 				t.Errorf("%s: usage does not mention %q:\n%s", arg, w, out)
 			}
 		}
+	}
+}
+
+// TestLoadLLMKeyStaysOutOfUsage: usage shows each flag's default, which
+// for the other flags is their environment value; the API key's is not
+// shown, and an invalid URL is quoted without its password.
+func TestLoadLLMKeyStaysOutOfUsage(t *testing.T) {
+	t.Parallel()
+	_, out, err := load(t, "serve", []string{"-h"}, map[string]string{"PULSE_LLM_API_KEY": "sk-very-secret"})
+	if !errors.Is(err, config.ErrHelp) {
+		t.Fatalf("err = %v, want ErrHelp", err)
+	}
+	if strings.Contains(out, "sk-very-secret") || !strings.Contains(out, "PULSE_LLM_API_KEY") {
+		t.Errorf("usage shows the key, or does not name its variable:\n%s", out)
+	}
+	_, _, err = load(t, "serve", []string{"--llm-url", "ftp://me:hunter2@host/v1", "--llm-model", "m"}, nil)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("err = %v, want one without the URL's password", err)
 	}
 }
 

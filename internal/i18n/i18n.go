@@ -153,21 +153,25 @@ func (cs Catalogs) N(lang, key string, n int64) string {
 }
 
 func pluralForm(lang string, n int64) string {
-	if n < 0 {
-		n = -n
-	}
 	if lang == "ru" {
-		switch {
-		case n%10 == 1 && n%100 != 11:
-			return "one"
-		case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
-			return "few"
-		default:
-			return "many"
-		}
+		return PluralRU(n, "one", "few", "many")
 	}
-	if n == 1 {
+	if n == 1 || n == -1 {
 		return "one"
 	}
 	return "other"
+}
+
+// PluralRU picks the Russian form for n: one (1, 21), few (2–4, 22–24) or
+// many (0, 5–20, 25), for sentences written in code rather than in the
+// catalogs.
+func PluralRU(n int64, one, few, many string) string {
+	n = max(n, -n)
+	switch {
+	case n%10 == 1 && n%100 != 11:
+		return one
+	case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
+		return few
+	}
+	return many
 }

@@ -139,3 +139,12 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestPluralRU(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{1: "неделю", 21: "неделю", -1: "неделю", 2: "недели", 24: "недели", 5: "недель", 11: "недель", 12: "недель", 26: "недель", 111: "недель", 0: "недель"} {
+		if got := PluralRU(n, "неделю", "недели", "недель"); got != want {
+			t.Errorf("%d: %s, want %s", n, got, want)
+		}
+	}
+}

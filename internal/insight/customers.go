@@ -2,7 +2,6 @@ package insight
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"math"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"pulse/internal/model"
 	"pulse/internal/money"
 	"pulse/internal/rfm"
+	"pulse/internal/store"
 )
 
 // unitDays is the models' time unit: weeks, as in the published fits, so
@@ -100,14 +100,10 @@ const (
 	DefaultDiscountRate = 0.10
 )
 
-// scoreCustomers reads the app's purchases as of the end of day asOf and
-// fits the models.
-func (s *Service) scoreCustomers(ctx context.Context, app model.App, asOf int64) (*CustomerModel, error) {
+// scoreCustomers fits the models to the app's paid purchases as of the
+// end of day asOf; erased holds the tombstone ids of erased customers.
+func (s *Service) scoreCustomers(app model.App, asOf int64, purchases []store.Basket, erased map[string]bool) (*CustomerModel, error) {
 	loc := Location(app)
-	purchases, erased, err := s.db.PaidPurchases(ctx, app.ID, day.Start(asOf+1, loc))
-	if err != nil {
-		return nil, err
-	}
 	exp, ok := money.Exponent(app.Currency)
 	if !ok {
 		exp = 2

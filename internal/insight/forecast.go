@@ -137,13 +137,13 @@ func ParseForecast(q ForecastQuery, today int64) (ForecastParams, error) {
 		p.Horizon = n
 	}
 	if q.AsOf != "" {
-		p.AsOf = parseAsOf(verr, q.AsOf, today)
+		p.AsOf = ParseAsOf(verr, q.AsOf, today)
 	}
 	return p, verr.Err()
 }
 
 // parseAsOf reads ?as_of=, a date no later than today.
-func parseAsOf(verr *model.ValidationError, s string, today int64) int64 {
+func ParseAsOf(verr *model.ValidationError, s string, today int64) int64 {
 	t, err := time.Parse(time.DateOnly, s)
 	switch {
 	case err != nil:

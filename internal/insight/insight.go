@@ -17,6 +17,7 @@ import (
 	"pulse/internal/day"
 	"pulse/internal/model"
 	"pulse/internal/store"
+	"pulse/internal/trend"
 )
 
 // Config tunes when the job recomputes.
@@ -79,6 +80,7 @@ type Snapshot struct {
 
 	mu        sync.Mutex
 	forecasts map[ForecastParams]*Forecast
+	recs      *Recommendations
 }
 
 // pastEntry is a snapshot for a date in the past.
@@ -335,7 +337,8 @@ func (s *Service) compute(e *entry, done chan struct{}) {
 }
 
 // Build computes an app's insights as of today, as the job does, without
-// caching them: the customer scores and every default forecast.
+// caching them: the customer scores, the recommendations and every default
+// forecast.
 func (s *Service) Build(ctx context.Context, app model.App) (*Snapshot, error) {
 	snap, err := s.snapshot(ctx, app, s.today(app))
 	if err != nil {
@@ -349,15 +352,47 @@ func (s *Service) Build(ctx context.Context, app model.App) (*Snapshot, error) {
 	return snap, nil
 }
 
-// snapshot reads an app's data as of the end of day asOf and scores its
-// customers; forecasts are added by the caller or on request.
+// snapshot reads an app's purchases as of the end of day asOf, once, and
+// scores its customers and computes its recommendations from them;
+// forecasts, which read the daily rollups, are added by the caller or on
+// request.
 func (s *Service) snapshot(ctx context.Context, app model.App, asOf int64) (*Snapshot, error) {
-	cm, err := s.scoreCustomers(ctx, app, asOf)
+	// The trends read the rollups and group the purchases in SQL while the
+	// purchases are decoded and the customer models fitted: the two
+	// overlap on a second core.
+	trends := make(chan trendsRead, 1)
+	go func() {
+		res, err := trend.New(s.db).Find(ctx, trend.Request{App: app, AsOf: asOf, Today: s.today(app), Lang: "en"})
+		trends <- trendsRead{res, err}
+	}()
+	baskets, err := s.db.Baskets(ctx, app.ID, day.Start(asOf+1, Location(app)))
+	if err != nil {
+		return nil, fmt.Errorf("insight: purchases of %s: %w", app.ID, err)
+	}
+	erased, err := s.db.ErasedCustomers(ctx, app.ID)
+	if err != nil {
+		return nil, fmt.Errorf("insight: purchases of %s: %w", app.ID, err)
+	}
+	cm, err := s.scoreCustomers(app, asOf, baskets, erased)
 	if err != nil {
 		return nil, fmt.Errorf("insight: customers of %s: %w", app.ID, err)
 	}
-	return &Snapshot{AppID: app.ID, Today: asOf, ComputedAt: s.now(), Customers: cm,
-		forecasts: map[ForecastParams]*Forecast{}}, nil
+	snap := &Snapshot{AppID: app.ID, Today: asOf, ComputedAt: s.now(), Customers: cm,
+		forecasts: map[ForecastParams]*Forecast{}}
+	tr := <-trends
+	if tr.err != nil {
+		return nil, fmt.Errorf("insight: trends of %s: %w", app.ID, tr.err)
+	}
+	if snap.recs, err = s.computeRecommendations(ctx, app, snap, baskets, tr.res); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// trendsRead is the outcome of reading an app's trends.
+type trendsRead struct {
+	res *trend.Result
+	err error
 }
 
 // computeForecasts fills the default forecast of every metric and

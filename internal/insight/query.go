@@ -33,7 +33,7 @@ func ParseCustomers(q CustomerQuery, today int64) (CustomerParams, error) {
 	p := CustomerParams{AsOf: today}
 	p.HorizonDays, p.Rate = DefaultHorizonDays, DefaultDiscountRate
 	if q.AsOf != "" {
-		p.AsOf = parseAsOf(verr, q.AsOf, today)
+		p.AsOf = ParseAsOf(verr, q.AsOf, today)
 	}
 	if q.HorizonDays != "" {
 		n, err := strconv.Atoi(q.HorizonDays)

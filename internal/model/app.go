@@ -10,8 +10,11 @@ type App struct {
 	Name      string
 	Currency  string // ISO 4217 code, fixed at creation
 	Timezone  string // IANA name; reports bucket days in it
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// ResponseRate is the share of a recommendation's audience assumed
+	// to respond when its money impact is stated.
+	ResponseRate float64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // KeyScope says what an API key may do.

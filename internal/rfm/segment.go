@@ -85,6 +85,22 @@ func (s Segment) Name() string {
 	return ""
 }
 
+// namesRU are the segments' Russian names.
+var namesRU = map[Segment]string{
+	Champions: "Чемпионы", Loyal: "Лояльные", PotentialLoyalists: "Потенциально лояльные",
+	New: "Новые", Promising: "Перспективные", NeedAttention: "Требуют внимания",
+	AboutToSleep: "Засыпающие", AtRisk: "В зоне риска", CannotLoseThem: "Нельзя потерять",
+	Hibernating: "Спящие",
+}
+
+// NameIn is the segment's name in lang ("en" or "ru").
+func (s Segment) NameIn(lang string) string {
+	if lang == "ru" {
+		return namesRU[s]
+	}
+	return s.Name()
+}
+
 // Valid reports whether s is one of the ten segments.
 func (s Segment) Valid() bool { return s.Name() != "" }
 

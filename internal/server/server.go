@@ -11,6 +11,7 @@ import (
 
 	"pulse/internal/api"
 	"pulse/internal/apps"
+	"pulse/internal/assistant"
 	"pulse/internal/auth"
 	"pulse/internal/ingest"
 	"pulse/internal/insight"
@@ -37,6 +38,9 @@ type Config struct {
 	Ingest ingest.Config
 	// Insight tunes when forecasts and customer scores are recomputed.
 	Insight insight.Config
+	// Assistant is the LLM client for questions in natural language; nil
+	// when none is configured.
+	Assistant *assistant.Client
 }
 
 // App is a wired Pulse instance: its services and its HTTP handler.
@@ -76,10 +80,16 @@ func New(cfg Config, log *slog.Logger, db *store.DB) *App {
 	app.Writer.OnCommit(app.Insights.Accepted)
 	app.Insights.Start()
 	app.Apps.OnChange(app.Auth.ForgetApp)
-	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst, Now: cfg.Now},
+	a := api.New(api.Config{TrustProxy: cfg.TrustProxy, KeyRate: cfg.KeyRate, KeyBurst: cfg.KeyBurst, Now: cfg.Now,
+		Assistant: cfg.Assistant},
 		log, db, app.Auth, app.Apps, app.Writer, app.Insights)
 
-	pages, err := web.New(web.Config{TrustProxy: cfg.TrustProxy, Now: cfg.Now}, log, db, app.Auth, app.Apps, app.Insights)
+	webCfg := web.Config{TrustProxy: cfg.TrustProxy, Now: cfg.Now}
+	if cfg.Assistant != nil {
+		// The pages' chat box asks what the API's endpoint asks.
+		webCfg.Ask = a.Ask
+	}
+	pages, err := web.New(webCfg, log, db, app.Auth, app.Apps, app.Insights)
 	if err != nil {
 		// The templates and catalogs are embedded in the binary: a broken
 		// one is a bug that every test of the server reports.

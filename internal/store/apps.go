@@ -11,23 +11,23 @@ import (
 
 // CreateApp inserts a.
 func (q *Queries) CreateApp(ctx context.Context, a model.App) error {
-	_, err := q.exec(ctx, `INSERT INTO apps (id, account_id, name, currency, timezone, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.AccountID, a.Name, a.Currency, a.Timezone, micros(a.CreatedAt), micros(a.UpdatedAt))
+	_, err := q.exec(ctx, `INSERT INTO apps (id, account_id, name, currency, timezone, response_rate, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.AccountID, a.Name, a.Currency, a.Timezone, a.ResponseRate, micros(a.CreatedAt), micros(a.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("store.CreateApp: %w", err)
 	}
 	return nil
 }
 
-const appColumns = `id, account_id, name, currency, timezone, created_at, updated_at`
+const appColumns = `id, account_id, name, currency, timezone, response_rate, created_at, updated_at`
 
 func scanApp(row scanner) (model.App, error) {
 	var (
 		a                model.App
 		created, updated int64
 	)
-	err := row.Scan(&a.ID, &a.AccountID, &a.Name, &a.Currency, &a.Timezone, &created, &updated)
+	err := row.Scan(&a.ID, &a.AccountID, &a.Name, &a.Currency, &a.Timezone, &a.ResponseRate, &created, &updated)
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return a, err
 }
@@ -88,10 +88,11 @@ func AppCursor(a model.App) page.Cursor {
 	return page.Cursor{Key: strconv.FormatInt(micros(a.CreatedAt), 10), ID: a.ID}
 }
 
-// UpdateApp saves a's name and time zone.
+// UpdateApp saves a's name, time zone and response rate.
 func (q *Queries) UpdateApp(ctx context.Context, a model.App) error {
-	res, err := q.exec(ctx, `UPDATE apps SET name = ?, timezone = ?, updated_at = ? WHERE id = ? AND account_id = ?`,
-		a.Name, a.Timezone, micros(a.UpdatedAt), a.ID, a.AccountID)
+	res, err := q.exec(ctx, `UPDATE apps SET name = ?, timezone = ?, response_rate = ?, updated_at = ?
+		WHERE id = ? AND account_id = ?`,
+		a.Name, a.Timezone, a.ResponseRate, micros(a.UpdatedAt), a.ID, a.AccountID)
 	if err != nil {
 		return fmt.Errorf("store.UpdateApp: %w", err)
 	}

@@ -57,25 +57,33 @@ func (q *Queries) Baskets(ctx context.Context, appID string, end time.Time) ([]B
 		at     int64
 		amount int64
 		lines  []basketItem
+		names  []string
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &at, &amount, &items); err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		// Zeroed, not only cut to length 0: decoding into a reused element
-		// keeps the fields the new line leaves out, such as a product id.
-		clear(lines[:cap(lines)])
-		lines = lines[:0]
-		if err := json.Unmarshal(items, &lines); err != nil {
-			return nil, fmt.Errorf("%s: items: %w", op, err)
+		var ok bool
+		if names, ok = scanItemProducts(items, names[:0]); !ok {
+			// Zeroed, not only cut to length 0: decoding into a reused
+			// element keeps the fields the new line leaves out, such as a
+			// product id.
+			clear(lines[:cap(lines)])
+			lines = lines[:0]
+			if err := json.Unmarshal(items, &lines); err != nil {
+				return nil, fmt.Errorf("%s: items: %w", op, err)
+			}
+			names = names[:0]
+			for _, it := range lines {
+				names = append(names, model.Item{ProductID: it.ProductID, Name: it.Name}.Product())
+			}
 		}
-		customer, ok := strs[string(id)]
-		if !ok {
+		customer, known := strs[string(id)]
+		if !known {
 			customer = intern(string(id))
 		}
-		b := Basket{CustomerID: customer, At: fromMicros(at), Amount: amount, Products: make([]string, 0, len(lines))}
-		for _, it := range lines {
-			p := model.Item{ProductID: it.ProductID, Name: it.Name}.Product()
+		b := Basket{CustomerID: customer, At: fromMicros(at), Amount: amount, Products: make([]string, 0, len(names))}
+		for _, p := range names {
 			if !slices.Contains(b.Products, p) {
 				b.Products = append(b.Products, intern(p))
 			}

@@ -8,7 +8,8 @@ import (
 
 // EraseCustomer removes a customer's personal data: the row is kept under
 // tombstone, an id no app id can equal, with its stats and created_at, and
-// its purchases move to that id, so that every aggregate stays as it was.
+// its purchases move to that id, so that every aggregate stays as it was,
+// and so do its places in the audiences of marked recommendations.
 // Its notes, tags and the log lines of its customer events are deleted. A
 // missing or already erased customer is model.ErrNotFound. Call it in a
 // transaction that holds the app's lock (LockApps), so the ingestion writer
@@ -28,6 +29,7 @@ func (q *Queries) EraseCustomer(ctx context.Context, appID, id, tombstone string
 		args  []any
 	}{
 		{`UPDATE purchases SET customer_id = ? WHERE app_id = ? AND customer_id = ?`, []any{tombstone, appID, id}},
+		{`UPDATE recommendation_audience SET customer_id = ? WHERE app_id = ? AND customer_id = ?`, []any{tombstone, appID, id}},
 		{`DELETE FROM notes WHERE app_id = ? AND customer_id = ?`, []any{appID, id}},
 		{`DELETE FROM customer_tags WHERE app_id = ? AND customer_id = ?`, []any{appID, id}},
 		{`DELETE FROM recent_events WHERE app_id = ? AND kind = 'customer' AND ref = ?`, []any{appID, id}},

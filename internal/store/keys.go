@@ -51,11 +51,11 @@ func (q *Queries) KeyBySecretHash(ctx context.Context, hash string) (model.APIKe
 	)
 	err := q.queryRow(ctx, `SELECT k.app_id, k.id, k.name, k.scope, k.prefix, k.secret_hash,
 			k.created_at, k.last_used_at, k.revoked_at,
-			a.account_id, a.name, a.currency, a.timezone, a.created_at, a.updated_at
+			a.account_id, a.name, a.currency, a.timezone, a.response_rate, a.created_at, a.updated_at
 		FROM api_keys k JOIN apps a ON a.id = k.app_id
 		WHERE k.secret_hash = ?`, hash).
 		Scan(&k.AppID, &k.ID, &k.Name, &scope, &k.Prefix, &k.SecretHash, &created, &used, &revoked,
-			&a.AccountID, &a.Name, &a.Currency, &a.Timezone, &aCreated, &aUp)
+			&a.AccountID, &a.Name, &a.Currency, &a.Timezone, &a.ResponseRate, &aCreated, &aUp)
 	if err != nil {
 		return k, a, notFound("store.KeyBySecretHash", err)
 	}

@@ -58,3 +58,18 @@ func (q *Queries) ProductName(ctx context.Context, appID, product string) (strin
 	}
 	return name, true, nil
 }
+
+// ProductNames maps each of an app's products to its last known name.
+func (q *Queries) ProductNames(ctx context.Context, appID string) (map[string]string, error) {
+	type row struct{ product, name string }
+	rows, err := queryAll(ctx, q, "store.ProductNames", `SELECT product, name FROM products WHERE app_id = ?`,
+		[]any{appID}, func(sc scanner) (row, error) {
+			var r row
+			return r, sc.Scan(&r.product, &r.name)
+		})
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.product] = r.name
+	}
+	return out, err
+}

@@ -146,3 +146,16 @@ func HoldWriter(t testing.TB, db *store.DB) (release func()) {
 	t.Cleanup(release)
 	return release
 }
+
+// EachParallel is Each with the two databases' subtests run in parallel
+// with each other, for long tests that would otherwise hold the package's
+// run for the sum of both.
+func EachParallel(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fn(t, Open(t, d))
+		})
+	}
+}

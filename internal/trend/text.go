@@ -31,19 +31,6 @@ func (t *text) pick(en, ru string) string {
 	return en
 }
 
-// ruPlural picks the Russian form for n: one (1, 21), few (2–4, 22–24) or
-// many (0, 5–20, 25).
-func ruPlural(n int64, one, few, many string) string {
-	n = max(n, -n)
-	switch {
-	case n%10 == 1 && n%100 != 11:
-		return one
-	case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
-		return few
-	}
-	return many
-}
-
 // count formats a count, with one decimal when it is not whole (a fitted
 // weekly value).
 func (t *text) count(v float64) string {
@@ -143,7 +130,7 @@ func (t *text) metricTrend(a *analysis, s weekly, weeks int, start, end, q float
 	d := t.details(pct(start, end), q)
 	if t.ru() {
 		return fmt.Sprintf("%s %s примерно с %s до %s за %s %s %s.", w[0], verb, from, to, n,
-			ruPlural(int64(weeks), "неделю", "недели", "недель"), d)
+			i18n.PluralRU(int64(weeks), "неделю", "недели", "недель"), d)
 	}
 	return fmt.Sprintf("%s %s from about %s to %s over %s weeks %s.", w[0], verb, from, to, n, d)
 }
@@ -210,14 +197,6 @@ func choose(cond bool, yes, no string) string {
 	return no
 }
 
-// segmentNamesRU are the Russian names of the RFM segments.
-var segmentNamesRU = map[rfm.Segment]string{
-	rfm.Champions: "Чемпионы", rfm.Loyal: "Лояльные", rfm.PotentialLoyalists: "Потенциально лояльные",
-	rfm.New: "Новые", rfm.Promising: "Перспективные", rfm.NeedAttention: "Требуют внимания",
-	rfm.AboutToSleep: "Засыпающие", rfm.AtRisk: "В зоне риска", rfm.CannotLoseThem: "Нельзя потерять",
-	rfm.Hibernating: "Спящие",
-}
-
 func (t *text) segmentShift(seg rfm.Segment, c *segmentCounts, q float64) string {
 	before, after := i18n.Int(t.lang, c.before), i18n.Int(t.lang, c.after)
 	joined, left := i18n.Int(t.lang, c.joined), i18n.Int(t.lang, c.left)
@@ -229,7 +208,7 @@ func (t *text) segmentShift(seg rfm.Segment, c *segmentCounts, q float64) string
 			verb = "сократился"
 		}
 		return fmt.Sprintf("Сегмент «%s» %s с %s до %s %s за последние %s дней: пришли %s, ушли %s %s.",
-			segmentNamesRU[seg], verb, before, after, customersGenitive(c.after), days, joined, left, d)
+			seg.NameIn(t.lang), verb, before, after, customersGenitive(c.after), days, joined, left, d)
 	}
 	verb := "grew"
 	if c.after < c.before {

@@ -24,6 +24,7 @@ type customerPageData struct {
 	Pager    pager
 	Kinds    []model.NoteKind
 	Outlook  outlook
+	Next     nextProducts
 }
 
 // attribute is one of the app's parameters of a customer, formatted.
@@ -83,6 +84,9 @@ func (h *Web) showCustomer(w http.ResponseWriter, r *http.Request, v *view, stat
 	}
 	data := &customerPageData{C: c, Attrs: attributes(v, c.Attributes), Timeline: items, Kinds: noteKinds,
 		Pager: newPager(path, url.Values{}, cursor, tl.NextCursor), Outlook: h.outlook(v, c.ID)}
+	if c.ErasedAt == nil {
+		data.Next = h.nextProducts(v, c)
+	}
 	if data.Pager.Next != "" {
 		data.Pager.Next += "#timeline"
 	}

@@ -52,6 +52,8 @@ type dashboardData struct {
 	ChartDesc        string
 	Weekly           bool
 	Rows             []chartRow
+	// Recs are the top new recommendations, from the cached snapshot.
+	Recs recsPanel
 }
 
 type periodLink struct {
@@ -154,6 +156,9 @@ func (h *Web) dashboard(w http.ResponseWriter, r *http.Request, v *view) error {
 	cur, old := sumDays(rows, p), sumDays(rows, prev)
 	data.Cards = kpiCards(v, cur, old)
 	fillChart(v, data, p, rows)
+	if data.Recs, err = h.recsPanel(r.Context(), v); err != nil {
+		return err
+	}
 
 	status := http.StatusOK
 	if len(v.Errors) > 0 {

@@ -50,6 +50,11 @@ func (h *Web) routes() []route {
 		{"GET /apps/{app_id}/trends", h.inApp(h.trendsPage)},
 		{"GET /apps/{app_id}/forecast", h.inApp(h.forecastPage)},
 		{"GET /apps/{app_id}/forecast/at-risk", h.inApp(h.atRiskPage)},
+		{"GET /apps/{app_id}/assistant", h.inApp(h.assistantPage)},
+		{"POST /apps/{app_id}/assistant/ask", h.inApp(h.assistantAsk)},
+		{"POST /apps/{app_id}/assistant/response-rate", h.inApp(h.responseRateSave)},
+		{"POST /apps/{app_id}/assistant/recommendations/{id}/status", h.inApp(h.recommendationMark)},
+		{"GET /apps/{app_id}/assistant/recommendations/{id}/audience", h.inApp(h.audiencePage)},
 	}
 }
 

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -16,10 +17,13 @@ import (
 	"time"
 
 	"pulse/internal/apps"
+	"pulse/internal/assistant"
 	"pulse/internal/auth"
 	"pulse/internal/crm"
 	"pulse/internal/i18n"
 	"pulse/internal/insight"
+	"pulse/internal/model"
+	"pulse/internal/narrative"
 	"pulse/internal/report"
 	"pulse/internal/store"
 	"pulse/internal/trend"
@@ -34,6 +38,10 @@ type Config struct {
 	TrustProxy bool
 	// Now is the clock; nil means the wall clock.
 	Now func() time.Time
+	// Ask answers a question about an app in natural language, texts in
+	// lang (see api.API.Ask); nil when no LLM service is configured, and
+	// the assistant page says how to configure one.
+	Ask func(ctx context.Context, app model.App, lang, question string) (*assistant.Answer, error)
 }
 
 // Web serves the HTML pages and their static files.
@@ -49,12 +57,14 @@ type Web struct {
 	// insights serves forecasts and customer scores, shared with the API
 	// so that both show the same cached figures.
 	insights *insight.Service
-	msgs     i18n.Catalogs
-	pages    map[string]*template.Template
-	static   http.Handler
-	origin   *http.CrossOriginProtection
-	cookie   auth.Cookie
-	now      func() time.Time
+	// summary writes the assistant page's summary of a period.
+	summary *narrative.Service
+	msgs    i18n.Catalogs
+	pages   map[string]*template.Template
+	static  http.Handler
+	origin  *http.CrossOriginProtection
+	cookie  auth.Cookie
+	now     func() time.Time
 }
 
 // New parses every template and loads the catalogs; an error here is a
@@ -77,12 +87,14 @@ func New(cfg Config, log *slog.Logger, db *store.DB, authSvc *auth.Service, appS
 	if err != nil {
 		return nil, err
 	}
+	reports := report.New(db, now)
 	return &Web{
 		cfg: cfg, log: log, db: db, auth: authSvc, apps: appSvc,
 		crm:      crm.New(db, now),
-		report:   report.New(db, now),
+		report:   reports,
 		trend:    trend.New(db),
 		insights: insights,
+		summary:  narrative.New(reports, insights, now),
 		msgs:     msgs,
 		pages:    pages,
 		static:   http.StripPrefix("/static/", http.FileServerFS(static)),
