@@ -128,3 +128,15 @@ func ShortDate(lang string, t time.Time) string {
 	}
 	return t.Format("Jan 2")
 }
+
+// Days writes a number of days: "1 day", "30 days"; "1 день", "3 дня",
+// "30 дней".
+func Days(lang string, n int64) string {
+	if lang == "ru" {
+		return Int(lang, n) + " " + PluralRU(n, "день", "дня", "дней")
+	}
+	if n == 1 || n == -1 {
+		return Int(lang, n) + " day"
+	}
+	return Int(lang, n) + " days"
+}

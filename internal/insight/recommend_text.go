@@ -40,15 +40,7 @@ func (w recWriter) customers(v int64) string {
 	return w.n(v) + " customers"
 }
 
-func (w recWriter) days(v int64) string {
-	if w.ru() {
-		return w.n(v) + " " + i18n.PluralRU(v, "день", "дня", "дней")
-	}
-	if v == 1 {
-		return "1 day"
-	}
-	return w.n(v) + " days"
-}
+func (w recWriter) days(v int64) string { return i18n.Days(w.lang, v) }
 
 // daysGenRU is "N дней" in the genitive, after "в течение".
 func (w recWriter) daysGenRU(v int64) string {

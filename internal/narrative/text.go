@@ -40,15 +40,7 @@ func (w writer) date(d int64) string { return i18n.Date(w.lang, day.Time(d)) }
 // pct formats a percentage change (12.3 for +12.3 %) without its sign.
 func (w writer) pct(v float64) string { return i18n.Percent(w.lang, math.Abs(v)/100) }
 
-func (w writer) days(v int64) string {
-	if w.ru() {
-		return w.n(v) + " " + i18n.PluralRU(v, "день", "дня", "дней")
-	}
-	if v == 1 {
-		return "1 day"
-	}
-	return w.n(v) + " days"
-}
+func (w writer) days(v int64) string { return i18n.Days(w.lang, v) }
 
 // write fills the headline and sections from the figures.
 func write(s *Summary) {

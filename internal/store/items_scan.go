@@ -135,6 +135,16 @@ var itemKeys = []string{"product_id", "name", "category", "quantity", "price"}
 // scanInt passes over a JSON integer that fits an int64 with room to
 // spare, as quantities and prices do.
 func scanInt(b []byte, i int) (int, bool) {
+	j, digits, ok := intPart(b, i)
+	if !ok || digits > 18 || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
+		return i, false
+	}
+	return j, true
+}
+
+// intPart passes over the integer part of a JSON number at b[i]: an
+// optional minus, then 0 or digits without a leading zero.
+func intPart(b []byte, i int) (end, digits int, ok bool) {
 	j := i
 	if j < len(b) && b[j] == '-' {
 		j++
@@ -143,14 +153,18 @@ func scanInt(b []byte, i int) (int, bool) {
 	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 		j++
 	}
-	digits := j - start
-	if digits == 0 || digits > 18 || (digits > 1 && b[start] == '0') {
-		return i, false
+	digits = j - start
+	return j, digits, digits > 0 && (digits == 1 || b[start] != '0')
+}
+
+// digitsFrom passes over the digits at b[j], reporting whether there was
+// one.
+func digitsFrom(b []byte, j int) (int, bool) {
+	k := j
+	for k < len(b) && b[k] >= '0' && b[k] <= '9' {
+		k++
 	}
-	if j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
-		return i, false
-	}
-	return j, true
+	return k, k > j
 }
 
 // skipScalar passes over a string, number, true, false or null at b[i]:
@@ -169,24 +183,12 @@ func skipScalar(b []byte, i int) (int, bool) {
 			return i + len(lit), true
 		}
 	}
-	j := i
-	if j < len(b) && b[j] == '-' {
-		j++
-	}
-	start := j
-	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-		j++
-	}
-	if j == start || (j-start > 1 && b[start] == '0') {
+	j, _, ok := intPart(b, i)
+	if !ok {
 		return i, false
 	}
 	if j < len(b) && b[j] == '.' {
-		j++
-		k := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == k {
+		if j, ok = digitsFrom(b, j+1); !ok {
 			return i, false
 		}
 	}
@@ -195,11 +197,7 @@ func skipScalar(b []byte, i int) (int, bool) {
 		if j < len(b) && (b[j] == '+' || b[j] == '-') {
 			j++
 		}
-		k := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == k {
+		if j, ok = digitsFrom(b, j); !ok {
 			return i, false
 		}
 	}
