@@ -189,6 +189,55 @@ func checkRecommendationsOnDemo(t *testing.T, s *shop, h *demo.History, ny *time
 			bought[o.customer][l.product] = true
 		}
 	}
+	// Every cross-sell equals the brute force over the customers'
+	// products: its pair's shares, its audience (who have not bought the
+	// product) and its impact at the product's revenue per order.
+	productBuyers := map[string]int{}
+	for _, ps := range bought {
+		for p := range ps {
+			productBuyers[p]++
+		}
+	}
+	crossSells := 0
+	for _, rec := range items {
+		if rec["kind"] != "cross_sell" {
+			continue
+		}
+		crossSells++
+		product, because := sub(rec, "evidence.product").(string), sub(rec, "evidence.because").(string)
+		common := 0
+		for _, ps := range bought {
+			if ps[product] && ps[because] {
+				common++
+			}
+		}
+		conf := float64(common) / float64(productBuyers[because])
+		lift := conf / (float64(productBuyers[product]) / float64(len(bought)))
+		rpo := recRevenuePerOrder(orders, product)
+		for k, v := range map[string]any{"customers_with_both": float64(common), "confidence": round4(conf),
+			"lift": round4(lift), "revenue_per_order": money.Format(int64(math.Round(rpo)), 2)} {
+			if got := sub(rec, "evidence."+k); got != v {
+				t.Errorf("cross-sell of %s because of %s: %s = %v, want %v", product, because, k, got, v)
+			}
+		}
+		rows := walkPages(t, s.h, s.c.key, sub(rec, "audience.href").(string), 500, func(m map[string]any) string {
+			return m["customer_id"].(string)
+		})
+		for _, m := range rows {
+			if id := m["customer_id"].(string); bought[id][product] || len(bought[id]) == 0 {
+				t.Errorf("cross-sell of %s: %s has bought it, or nothing", product, id)
+			}
+		}
+		if sub(rec, "evidence.customers") != float64(len(rows)) {
+			t.Errorf("cross-sell of %s: %v customers, the audience lists %d", product, sub(rec, "evidence.customers"), len(rows))
+		}
+		amt, lo, hi := recImpact(0.1, repeated(rpo, int64(len(rows))))
+		checkImpact(t, rec, 0.1, amt, lo, hi)
+	}
+	if crossSells == 0 {
+		t.Error("no cross-sell to check")
+	}
+
 	var buyers []string
 	for id := range bought {
 		buyers = append(buyers, id)
