@@ -340,3 +340,22 @@ func (s *Service) Audience(ctx context.Context, app model.App, id string) (*Reco
 	ids, err := s.db.RecommendationAudience(ctx, app.ID, id)
 	return r, ids, err
 }
+
+// Top is the n best new recommendations for a short list (the summary,
+// the dashboard): in rank order, at most one of a kind, so that three
+// rising products do not crowd out every other way to sell more. The full
+// list keeps the plain ranking.
+func (l *RecommendationList) Top(n int) []Listed {
+	var out []Listed
+	seen := map[string]bool{}
+	for _, r := range l.Items {
+		if len(out) == n {
+			break
+		}
+		if r.Status == StatusNew && !seen[r.Kind] {
+			seen[r.Kind] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -130,3 +130,26 @@ func TestRecommendationText(t *testing.T) {
 		}
 	}
 }
+
+// Top keeps the rank order, one recommendation of a kind, new ones only.
+func TestTop(t *testing.T) {
+	t.Parallel()
+	l := insight.RecommendationList{Items: []insight.Listed{
+		{Recommendation: insight.Recommendation{ID: "a", Kind: insight.KindRisingProduct}, Status: insight.StatusNew},
+		{Recommendation: insight.Recommendation{ID: "b", Kind: insight.KindRisingProduct}, Status: insight.StatusNew},
+		{Recommendation: insight.Recommendation{ID: "c", Kind: insight.KindBundle}, Status: insight.StatusNew},
+		{Recommendation: insight.Recommendation{ID: "d", Kind: insight.KindWinBack}, Status: insight.StatusDone},
+		{Recommendation: insight.Recommendation{ID: "e", Kind: insight.KindBundle}, Status: insight.StatusNew},
+		{Recommendation: insight.Recommendation{ID: "f", Kind: insight.KindCrossSell}, Status: insight.StatusNew},
+		{Recommendation: insight.Recommendation{ID: "g", Kind: insight.KindWinBack}, Status: insight.StatusNew},
+	}}
+	for n, want := range map[int]string{0: "", 1: "a", 3: "a,c,f", 9: "a,c,f,g"} {
+		var got []string
+		for _, r := range l.Top(n) {
+			got = append(got, r.ID)
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("Top(%d) = %v, want %s", n, got, want)
+		}
+	}
+}

@@ -65,7 +65,8 @@ type Summary struct {
 	Headline string
 	Sections []Section
 	Figures  Figures
-	// Recommendations are the top new recommendations, at most three.
+	// Recommendations are the top new recommendations, at most three and
+	// one of a kind.
 	Recommendations []insight.Listed
 }
 
@@ -152,11 +153,7 @@ func (s *Service) Summary(ctx context.Context, app model.App, q Query) (*Summary
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range list.Items {
-		if l.Status == insight.StatusNew && len(out.Recommendations) < 3 {
-			out.Recommendations = append(out.Recommendations, l)
-		}
-	}
+	out.Recommendations = list.Top(3)
 	write(out)
 	return out, nil
 }

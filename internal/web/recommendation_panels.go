@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 
-	"pulse/internal/insight"
 	"pulse/internal/model"
 )
 
@@ -43,11 +42,9 @@ func (h *Web) recsPanel(ctx context.Context, v *view) (recsPanel, error) {
 	if err != nil || list == nil {
 		return p, err
 	}
-	for i := range list.Items {
-		l := &list.Items[i]
-		if l.Status != insight.StatusNew || len(p.Items) == dashboardRecsShown {
-			continue
-		}
+	top := list.Top(dashboardRecsShown)
+	for i := range top {
+		l := &top[i]
 		p.Items = append(p.Items, recTeaser{ID: l.ID, Title: l.Text(v.Lang, v.App.Currency, l.Impact).Title,
 			Impact: v.T("assistant.panel.impact", minorMoney(v, l.Impact.Amount), minorMoney(v, l.Impact.Low),
 				minorMoney(v, l.Impact.High), v.N("assistant.days", int64(l.Impact.HorizonDays))),
