@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"pulse/internal/stats"
 )
 
 // Normal quantiles of the two-sided 80% and 95% intervals.
@@ -148,23 +150,9 @@ func (f *ETSFit) simulateIntervals(res *Result) {
 	for i := range h {
 		col := draws[i*simPaths : (i+1)*simPaths]
 		slices.Sort(col)
-		res.Lower95[i] = quantileSorted(col, 0.025)
-		res.Lower80[i] = quantileSorted(col, 0.10)
-		res.Upper80[i] = quantileSorted(col, 0.90)
-		res.Upper95[i] = quantileSorted(col, 0.975)
+		res.Lower95[i] = stats.QuantileSorted(col, 0.025)
+		res.Lower80[i] = stats.QuantileSorted(col, 0.10)
+		res.Upper80[i] = stats.QuantileSorted(col, 0.90)
+		res.Upper95[i] = stats.QuantileSorted(col, 0.975)
 	}
-}
-
-// quantileSorted is R's default (type 7) sample quantile of sorted data.
-func quantileSorted(x []float64, q float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	pos := q * float64(len(x)-1)
-	lo := int(math.Floor(pos))
-	if lo >= len(x)-1 {
-		return x[len(x)-1]
-	}
-	frac := pos - float64(lo)
-	return x[lo] + frac*(x[lo+1]-x[lo])
 }

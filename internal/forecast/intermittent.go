@@ -3,6 +3,8 @@ package forecast
 import (
 	"math"
 	"slices"
+
+	"pulse/internal/stats"
 )
 
 // adiThreshold is the average inter-demand interval above which demand is
@@ -211,7 +213,7 @@ func setEmpiricalIntervals(res *Result, rate float64, y, f []float64) {
 		if len(errs) == 0 {
 			return 0
 		}
-		return math.Max(0, rate+quantileSorted(errs, p))
+		return math.Max(0, rate+stats.QuantileSorted(errs, p))
 	}
 	l95, l80, u80, u95 := q(0.025), q(0.10), q(0.90), q(0.975)
 	res.Params["rate"] = rate

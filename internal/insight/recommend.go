@@ -270,7 +270,6 @@ type recInput struct {
 	asOf     int64 // the last day of data
 	cm       *CustomerModel
 	orders   []recommend.Purchase
-	amounts  []int64 // each order's amount, as orders
 	items    *recommend.Model
 	products map[string]store.ProductPeriods // last ImpactHorizonDays, and the span before
 	names    map[string]string               // every product's last known name
@@ -285,10 +284,8 @@ func (s *Service) computeRecommendations(ctx context.Context, app model.App, sna
 	in := recInput{app: app, asOf: snap.Today, cm: snap.Customers, trends: trends}
 	var err error
 	in.orders = make([]recommend.Purchase, len(baskets))
-	in.amounts = make([]int64, len(baskets))
 	for i, b := range baskets {
 		in.orders[i] = recommend.Purchase{Customer: b.CustomerID, Day: day.Of(b.At, loc), Products: b.Products}
-		in.amounts[i] = b.Amount
 	}
 	in.items = recommend.Fit(in.orders, recommend.Options{})
 	h := int64(ImpactHorizonDays)

@@ -170,7 +170,7 @@ func secondPurchase(in *recInput) ([]Recommendation, string) {
 		return nil, SkipTooLittleData
 	}
 	slices.Sort(gaps)
-	window := int64(math.Ceil(quantile(gaps, secondQuantile)))
+	window := int64(math.Ceil(stats.QuantileSorted(gaps, secondQuantile)))
 	var cohort, back int64
 	for _, s := range spans {
 		if s.first <= in.asOf-window {
@@ -206,20 +206,10 @@ func secondPurchase(in *recInput) ([]Recommendation, string) {
 	return []Recommendation{{
 		Kind: KindSecondPurchase,
 		Facts: Facts{Customers: int64(len(idx)), Revenue: st.revenue, WindowDays: window, RepeatRate: rate,
-			MedianGapDays: quantile(gaps, 0.5), Cohort: cohort},
+			MedianGapDays: stats.QuantileSorted(gaps, 0.5), Cohort: cohort},
 		AudienceType: AudienceCustomers, Audience: idsOf(in.cm, idx),
 		Basis: responseBasis(st.values), Confidence: rate,
 	}}, ""
-}
-
-// quantile is the type-7 quantile (R's default) of sorted x.
-func quantile(x []float64, p float64) float64 {
-	h := p * float64(len(x)-1)
-	lo := int(math.Floor(h))
-	if lo+1 >= len(x) {
-		return x[len(x)-1]
-	}
-	return x[lo] + (h-float64(lo))*(x[lo+1]-x[lo])
 }
 
 // revenuePerOrder is a product's revenue per order over the last

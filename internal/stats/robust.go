@@ -20,6 +20,20 @@ func Median(x []float64) float64 {
 	return (s[m-1] + s[m]) / 2
 }
 
+// QuantileSorted is R's default (type 7) sample quantile of sorted data;
+// NaN for none.
+func QuantileSorted(x []float64, q float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	pos := q * float64(len(x)-1)
+	lo := int(math.Floor(pos))
+	if lo >= len(x)-1 {
+		return x[len(x)-1]
+	}
+	return x[lo] + (pos-float64(lo))*(x[lo+1]-x[lo])
+}
+
 // MAD is the median absolute deviation from the median, unscaled.
 func MAD(x []float64) float64 {
 	med := Median(x)
